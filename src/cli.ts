@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `npm start` / `ssm-local`: runs the emulator with configuration from flags and environment.
+import { configFromEnvironment, startSsmLocal } from './index.js';
+
+async function main(): Promise<void> {
+  const config = configFromEnvironment(process.env, process.argv.slice(2));
+  const ssm = await startSsmLocal(config);
+  console.log(`ssm-local listening on ${ssm.endpoint} (data: ${config.dataPath})`);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`ssm-local: ${signal}, stopping`);
+    ssm.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

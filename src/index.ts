@@ -1,0 +1,67 @@
+// Programmatic API, for a test runner's global set-up:
+//   const ssm = await startSsmLocal({ port: 0, dataPath: ':memory:' });
+//   ... new SSMClient({ endpoint: ssm.endpoint, region: 'us-east-1', credentials }) ...
+//   await ssm.stop();
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { allCapabilities } from './capabilities.js';
+import type { Capability } from './core/capability.js';
+import type { Clock, Ids } from './core/clock.js';
+import { defaultConfig, type Config } from './core/config.js';
+import { createRuntime, type Runtime } from './core/runtime.js';
+import { createApp } from './server/app.js';
+
+export type { Config } from './core/config.js';
+export { defaultConfig, configFromEnvironment } from './core/config.js';
+
+export interface StartOptions extends Partial<Config> {
+  clock?: Clock;
+  ids?: Ids;
+  capabilities?: Capability[];
+}
+
+export interface SsmLocal {
+  /** http://host:port, for the SDK's `endpoint`. */
+  endpoint: string;
+  port: number;
+  runtime: Runtime;
+  app: ReturnType<typeof createApp>;
+  stop(): Promise<void>;
+}
+
+export async function startSsmLocal(options: StartOptions = {}): Promise<SsmLocal> {
+  const { clock, ids, capabilities, ...overrides } = options;
+  const config = defaultConfig(overrides);
+  const runtime = await createRuntime({
+    config,
+    capabilities: capabilities ?? allCapabilities(),
+    ...(clock ? { clock } : {}),
+    ...(ids ? { ids } : {}),
+  });
+  const app = createApp(runtime);
+  let server: ServerType | undefined;
+  try {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    endpoint: `http://${shownHost}:${port}`,
+    port,
+    runtime,
+    app,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await runtime.stop();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The HTTP pipeline, one request at a time: find the operation from X-Amz-Target, identify the
+// caller (SigV4), parse the JSON body (application/x-amz-json-1.1 is read as text and parsed here;
+// Hono's json validator would silently yield {}), validate it against the model, run the handler.
+import { Hono } from 'hono';
+import { readFileSync } from 'node:fs';
+import type { RequestContext } from '../core/capability.js';
+import type { Runtime } from '../core/runtime.js';
+import { identifyCaller } from '../protocol/auth.js';
+import { SsmError, errors } from '../protocol/errors.js';
+import { serviceModel } from '../protocol/model.js';
+import { CONTENT_TYPE, serializeError, serializeOutput } from '../protocol/serialize.js';
+import { validateInput } from '../protocol/validate.js';
+
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw errors.serialization('Unable to parse the request body as JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw errors.serialization('The request body must be a JSON object.');
+  }
+  return parsed;
+}
+
+export function createApp(runtime: Runtime): Hono {
+  const app = new Hono();
+  const model = serviceModel();
+  const prefix = `${model.metadata.targetPrefix}.`;
+  const { services } = runtime;
+
+  app.get('/_ssm-local/health', (c) => {
+    const capabilities: Record<string, { up: boolean; detail?: string }> = {};
+    for (const capability of runtime.capabilities) {
+      capabilities[capability.name] = capability.status?.() ?? { up: true };
+    }
+    return c.json({
+      service: 'ssm-local',
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - runtime.startedAt.getTime()) / 1000),
+      capabilities,
+      operationsImplemented: runtime.handlers.size,
+      operationsInModel: Object.keys(model.operations).length,
+    });
+  });
+
+  app.post('/_ssm-local/reset', async (c) => {
+    await services.store.reset();
+    return c.json({ reset: true });
+  });
+
+  app.post('/', async (c) => {
+    const requestId = services.ids.uuid();
+    const started = performance.now();
+    let operation = '-';
+    try {
+      const target = c.req.header('x-amz-target') ?? '';
+      if (!target.startsWith(prefix) || !model.operations[target.slice(prefix.length)]) {
+        throw errors.unknownOperation();
+      }
+      operation = target.slice(prefix.length);
+      const body = await c.req.text();
+      const caller = await identifyCaller(services.config, {
+        method: 'POST',
+        path: new URL(c.req.url).pathname + (new URL(c.req.url).search || ''),
+        headers: Object.fromEntries(Object.entries(c.req.header()).map(([k, v]) => [k.toLowerCase(), v])),
+        body,
+      });
+      const input = validateInput(model.operations[operation]!, parseBody(body));
+      const handler = runtime.handlers.get(operation);
+      if (!handler) throw errors.notImplemented(operation);
+      const ctx: RequestContext = {
+        accountId: caller.accountId,
+        region: caller.region,
+        requestId,
+        operation,
+        services,
+        scope: services.store.scope(caller.accountId, caller.region),
+        persist: () => services.store.persist(),
+      };
+      const output = await (handler as (i: unknown, c: RequestContext) => unknown)(input, ctx);
+      if (services.config.log) log(operation, 200, started);
+      return c.body(serializeOutput(output), 200, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId });
+    } catch (caught) {
+      let error: SsmError;
+      if (caught instanceof SsmError) {
+        error = caught;
+      } else {
+        console.error(`ssm-local: internal error in ${operation}:`, caught);
+        error = errors.internal();
+      }
+      const { status, body, headers } = serializeError(error);
+      if (services.config.log) log(operation, status, started, error.code);
+      return c.body(body, status as 400, { ...headers, 'x-amzn-requestid': requestId });
+    }
+  });
+
+  app.notFound((c) => c.json({ message: 'Not found. ssm-local answers POST / with X-Amz-Target.' }, 404));
+  return app;
+}
+
+function log(operation: string, status: number, started: number, code?: string): void {
+  const ms = (performance.now() - started).toFixed(1);
+  console.log(`${new Date().toISOString()} ${operation} ${status}${code ? ` ${code}` : ''} ${ms}ms`);
+}
