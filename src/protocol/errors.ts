@@ -40,5 +40,6 @@ export const errors = {
   invalidResourceId: (message = '') => new SsmError('InvalidResourceId', message),
   invalidResourceType: (message = '') => new SsmError('InvalidResourceType', message),
   tooManyTagsError: (message = '') => new SsmError('TooManyTagsError', message),
-  invalidNextToken: (message = 'The specified token isn\'t valid.') => new SsmError('InvalidNextToken', message),
+  invalidNextToken: (message = "The specified token isn't valid.") =>
+    new SsmError('InvalidNextToken', message),
 };

@@ -7,7 +7,18 @@ export interface ShapeRef {
 }
 
 export interface Shape {
-  type: 'structure' | 'string' | 'list' | 'map' | 'integer' | 'long' | 'boolean' | 'timestamp' | 'blob' | 'double' | 'float';
+  type:
+    | 'structure'
+    | 'string'
+    | 'list'
+    | 'map'
+    | 'integer'
+    | 'long'
+    | 'boolean'
+    | 'timestamp'
+    | 'blob'
+    | 'double'
+    | 'float';
   members?: Record<string, ShapeRef>;
   required?: string[];
   member?: ShapeRef;

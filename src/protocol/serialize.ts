@@ -14,7 +14,11 @@ export function serializeOutput(output: unknown): string {
   });
 }
 
-export function serializeError(error: SsmError): { status: number; body: string; headers: Record<string, string> } {
+export function serializeError(error: SsmError): {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+} {
   const body: Record<string, unknown> = { __type: error.code, message: error.message };
   Object.assign(body, error.extra);
   return {

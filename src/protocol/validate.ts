@@ -166,7 +166,8 @@ function normalise(shapeName: string, value: unknown, path: string, walk: Walk):
       if (typeof value === 'number') date = new Date(value * 1000);
       else if (typeof value === 'string') date = new Date(value);
       else wrongType(value, 'a timestamp');
-      if (Number.isNaN(date.getTime())) throw errors.serialization(`Unable to parse timestamp ${String(value)}.`);
+      if (Number.isNaN(date.getTime()))
+        throw errors.serialization(`Unable to parse timestamp ${String(value)}.`);
       return date;
     }
     case 'blob': {
@@ -178,7 +179,8 @@ function normalise(shapeName: string, value: unknown, path: string, walk: Walk):
 
 export function formatViolations(violations: string[]): string {
   const shown = violations.slice(0, MAX_REPORTED);
-  const head = shown.length === 1 ? '1 validation error detected' : `${shown.length} validation errors detected`;
+  const head =
+    shown.length === 1 ? '1 validation error detected' : `${shown.length} validation errors detected`;
   return `${head}: ${shown.join('; ')}`;
 }
 

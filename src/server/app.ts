@@ -86,7 +86,10 @@ export function createApp(runtime: Runtime): Hono {
       };
       const output = await (handler as (i: unknown, c: RequestContext) => unknown)(input, ctx);
       if (services.config.log) log(operation, 200, started);
-      return c.body(serializeOutput(output), 200, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId });
+      return c.body(serializeOutput(output), 200, {
+        'content-type': CONTENT_TYPE,
+        'x-amzn-requestid': requestId,
+      });
     } catch (caught) {
       let error: SsmError;
       if (caught instanceof SsmError) {
