@@ -1,0 +1,39 @@
+// The contract between Run Command (and everything built on it) and the container engine.
+// The real implementation drives Docker through dockerode; it is injected through Services so tests
+// of the state machines can use it directly and the real path is tested end to end.
+import type { Services } from '../core/capability.js';
+
+export interface ExecRequest {
+  /** argv run inside the container, e.g. ['/bin/sh', '-c', script]. */
+  argv: string[];
+  workingDirectory?: string;
+  env?: Record<string, string>;
+}
+
+export interface ExecResult {
+  /** The process's exit code; null when it was killed by a signal or the container went away. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** True when the container stopped or vanished while the process ran. */
+  containerLost: boolean;
+}
+
+export interface ExecHandle {
+  /** Resolves when the process ends (never rejects). */
+  result: Promise<ExecResult>;
+  /** Kills the process and all its children inside the container. Resolves once they are gone. */
+  kill(): Promise<void>;
+}
+
+export interface InstanceExecutor {
+  /** Whether a Docker engine answers. */
+  available(): Promise<boolean>;
+  exec(containerId: string, request: ExecRequest): Promise<ExecHandle>;
+}
+
+export const EXECUTOR_KEY = 'docker.executor';
+
+export function executorOf(services: Services): InstanceExecutor | undefined {
+  return services.extensions.get(EXECUTOR_KEY) as InstanceExecutor | undefined;
+}
