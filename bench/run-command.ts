@@ -1,0 +1,200 @@
+// Run Command speed, against real containers:
+// - SendCommand-to-Success latency for `echo hi` (p50, p99), beside a bare `docker exec` of the same
+//   command through the same engine (dockerode, attach, wait for the exit code);
+// - wall time for one command fanned out to 1, 5 and 20 instances.
+//   npx tsx bench/run-command.ts [--runs 30]
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startProcess } from './support.js';
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+const fleetSize = 20;
+const docker = new Docker();
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function bareExec(containerId: string): Promise<number> {
+  const started = performance.now();
+  const exec = await docker.getContainer(containerId).exec({
+    Cmd: ['/bin/sh', '-c', 'echo hi'],
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  docker.modem.demuxStream(stream, out, new PassThrough());
+  await new Promise<void>((resolve) => stream.on('end', () => resolve()));
+  const info = await exec.inspect();
+  if (info.ExitCode !== 0 || text.trim() !== 'hi')
+    throw new Error(`bare exec gave ${info.ExitCode} '${text}'`);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  const fleet = `bench-${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-local-bench-rc-'));
+  const fleetPath = join(dir, 'fleet.json');
+  writeFileSync(
+    fleetPath,
+    JSON.stringify({
+      fleet,
+      instances: Array.from({ length: fleetSize }, (_, i) => ({
+        name: `${fleet}-${String(i + 1).padStart(2, '0')}`,
+        image: 'linux',
+        platform: 'Linux',
+      })),
+    }),
+  );
+  const server = await startProcess('src/cli.ts', {
+    SSM_LOCAL_DATA: join(dir, 'state.json'),
+    SSM_LOCAL_FLEET: fleetPath,
+  });
+  const ssm = new SSMClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' },
+  });
+  try {
+    let instances: { InstanceId?: string; ComputerName?: string }[] = [];
+    const deadline = Date.now() + 600_000;
+    while (Date.now() < deadline) {
+      const page = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'PingStatus', Values: ['Online'] }],
+          MaxResults: 50,
+        }),
+      );
+      instances = page.InstanceInformationList ?? [];
+      if (instances.length >= fleetSize) break;
+      await sleep(1000);
+    }
+    if (instances.length < fleetSize) throw new Error(`only ${instances.length} instances came online`);
+    const ids = instances.map((i) => i.InstanceId!).sort();
+    const first = ids[0]!;
+    const containers = await docker.listContainers({
+      filters: { label: [`ssm-local.fleet=${fleet}`, `ssm-local.instance-id=${first}`] },
+    });
+    const containerId = containers[0]!.Id;
+
+    const waitForInvocation = async (commandId: string): Promise<void> => {
+      for (;;) {
+        try {
+          const inv = await ssm.send(
+            new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: first }),
+          );
+          if (inv.Status === 'Success') return;
+          if (inv.Status !== 'Pending' && inv.Status !== 'InProgress' && inv.Status !== 'Delayed') {
+            throw new Error(`command ended ${inv.Status}`);
+          }
+        } catch (error) {
+          if ((error as Error).name !== 'InvocationDoesNotExist') throw error;
+        }
+        await sleep(2);
+      }
+    };
+
+    // Warm both paths once.
+    await bareExec(containerId);
+    const warm = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: [first],
+        Parameters: { commands: ['echo hi'] },
+      }),
+    );
+    await waitForInvocation(warm.Command!.CommandId!);
+
+    const bare: number[] = [];
+    const emulated: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(await bareExec(containerId));
+      const started = performance.now();
+      const sent = await ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          InstanceIds: [first],
+          Parameters: { commands: ['echo hi'] },
+        }),
+      );
+      await waitForInvocation(sent.Command!.CommandId!);
+      emulated.push(performance.now() - started);
+    }
+
+    const fanOut: { targets: number; ms: number }[] = [];
+    for (const targets of [1, 5, 20]) {
+      const times: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const started = performance.now();
+        const sent = await ssm.send(
+          new SendCommandCommand({
+            DocumentName: 'AWS-RunShellScript',
+            InstanceIds: ids.slice(0, targets),
+            Parameters: { commands: ['echo hi'] },
+          }),
+        );
+        for (;;) {
+          const listed = await ssm.send(new ListCommandsCommand({ CommandId: sent.Command!.CommandId! }));
+          const status = listed.Commands?.[0]?.Status;
+          if (status === 'Success') break;
+          if (status !== 'Pending' && status !== 'InProgress') throw new Error(`fan-out ended ${status}`);
+          await sleep(5);
+        }
+        times.push(performance.now() - started);
+      }
+      fanOut.push({ targets, ms: percentile(times, 50) });
+    }
+
+    const f = (n: number): string => n.toFixed(1);
+    console.log(`\nRun Command, ${runs} runs of \`echo hi\` on one instance (node ${process.version})\n`);
+    console.log('| path | p50 ms | p99 ms |');
+    console.log('|---|---|---|');
+    console.log(`| bare docker exec (dockerode) | ${f(percentile(bare, 50))} | ${f(percentile(bare, 99))} |`);
+    console.log(
+      `| SendCommand to Success | ${f(percentile(emulated, 50))} | ${f(percentile(emulated, 99))} |`,
+    );
+    console.log('\nOne command fanned out (median of 5), until the command is Success\n');
+    console.log('| instances | wall ms |');
+    console.log('|---|---|');
+    for (const row of fanOut) console.log(`| ${row.targets} | ${f(row.ms)} |`);
+    const ratio = percentile(emulated, 50) / percentile(bare, 50);
+    const spread = fanOut[2]!.ms / fanOut[0]!.ms;
+    console.log(`\nSendCommand p50 / bare docker exec p50: ${ratio.toFixed(2)} (goal <= 1.5)`);
+    console.log(`20 instances / 1 instance: ${spread.toFixed(2)} (goal < 2)`);
+  } finally {
+    ssm.destroy();
+    await server.stop();
+    const left = await docker.listContainers({ all: true, filters: { label: [`ssm-local.fleet=${fleet}`] } });
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
