@@ -15,7 +15,7 @@ export interface Proc {
 export async function startProcess(script: string, env: Record<string, string> = {}): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
-    env: { ...process.env, SSM_LOCAL_PORT: '0', ...env },
+    env: { ...process.env, SSM_LOCAL_PORT: '0', SSM_LOCAL_FLEET: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // `npm start` / `ssm-local`: runs the emulator with configuration from flags and environment.
 import { configFromEnvironment, startSsmLocal } from './index.js';
+import { isAdminCommand, runAdminCommand } from './instances/cli.js';
 
 async function main(): Promise<void> {
+  // `ssm-local instances ...` and `ssm-local register ...` talk to a running server.
+  if (isAdminCommand(process.argv.slice(2))) {
+    process.exitCode = await runAdminCommand(process.argv.slice(2));
+    return;
+  }
   const config = configFromEnvironment(process.env, process.argv.slice(2));
   const ssm = await startSsmLocal(config);
   console.log(`ssm-local listening on ${ssm.endpoint} (data: ${config.dataPath})`);

@@ -4,7 +4,7 @@ import { startSsmLocal, type SsmLocal } from '../src/index.js';
 
 let ssm: SsmLocal;
 beforeAll(async () => {
-  ssm = await startSsmLocal({ port: 0, dataPath: ':memory:' });
+  ssm = await startSsmLocal({ port: 0, dataPath: ':memory:', fleetPath: '' });
 });
 afterAll(async () => ssm.stop());
 

@@ -30,6 +30,11 @@ export interface InstanceExecutor {
   /** Whether a Docker engine answers. */
   available(): Promise<boolean>;
   exec(containerId: string, request: ExecRequest): Promise<ExecHandle>;
+  /**
+   * Restarts the container and resolves once it runs again: an instance reboot (Run Command's
+   * `exit 194`). Optional: without it, Run Command runs the step again without restarting.
+   */
+  restart?(containerId: string): Promise<void>;
 }
 
 export const EXECUTOR_KEY = 'docker.executor';

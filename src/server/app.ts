@@ -10,6 +10,7 @@ import { SsmError, errors } from '../protocol/errors.js';
 import { serviceModel } from '../protocol/model.js';
 import { CONTENT_TYPE, serializeError, serializeOutput } from '../protocol/serialize.js';
 import { validateInput } from '../protocol/validate.js';
+import { mountInstanceAdmin } from './admin-instances.js';
 
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -54,6 +55,8 @@ export function createApp(runtime: Runtime): Hono {
     await services.store.reset();
     return c.json({ reset: true });
   });
+
+  mountInstanceAdmin(app, runtime);
 
   app.post('/', async (c) => {
     const requestId = services.ids.uuid();

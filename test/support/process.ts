@@ -15,7 +15,7 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
     cwd: root,
-    env: { ...process.env, SSM_LOCAL_PORT: '0', ...env },
+    env: { ...process.env, SSM_LOCAL_PORT: '0', SSM_LOCAL_FLEET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

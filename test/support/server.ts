@@ -11,7 +11,8 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
-  const ssm = await startSsmLocal({ port: 0, dataPath: ':memory:', ...options });
+  // No fleet unless asked for (fleetPath ''): Docker-backed tests use startDockerTestServer().
+  const ssm = await startSsmLocal({ port: 0, dataPath: ':memory:', fleetPath: '', ...options });
   const clients: SSMClient[] = [];
   return {
     ssm,

@@ -1,0 +1,250 @@
+// The InstanceExecutor over a real Docker engine (dockerode, so DOCKER_HOST and friends work as
+// docker-modem reads them).
+//
+// Every process runs under a small wrapper script inside the container: the wrapper changes to the
+// working directory, starts the argv in a new session with `setsid` (so it leads its own process
+// group) and writes that process-group id to /run/ssm-local/<exec>.pgid. kill() then runs a second
+// exec that sends SIGKILL to the whole group and session and waits until every member is gone.
+// A background job of a non-interactive shell is never a group leader, so setsid does not fork and
+// `$!` is the new group's id.
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ExecHandle, ExecRequest, ExecResult, InstanceExecutor } from './executor.js';
+
+/** Each stream keeps at most this much (memory protection; Run Command reports far less). */
+export const MAX_CAPTURED_BYTES = 8 * 1024 * 1024;
+
+const PGID_DIR = '/run/ssm-local';
+
+// $1 = pgid file, $2 = working directory ('' for the container's default), $3... = argv.
+const WRAPPER = [
+  'f=$1; d=$2; shift 2',
+  `mkdir -p ${PGID_DIR} 2>/dev/null`,
+  'if [ -n "$d" ]; then cd -- "$d" 2>/dev/null || { echo "ssm-local: working directory $d does not exist or is not accessible" >&2; exit 1; }; fi',
+  'setsid "$@" & child=$!',
+  'echo "$child" > "$f" 2>/dev/null',
+  'wait "$child"; rc=$?',
+  'rm -f "$f"',
+  'exit "$rc"',
+].join('\n');
+
+// $1 = pgid file. Waits briefly for the file (the process may be starting), kills group and session,
+// then waits until no member is left (killed processes are reaped by their parent or by the init).
+const KILLER = [
+  'f=$1; i=0',
+  'while [ ! -s "$f" ] && [ "$i" -lt 100 ]; do sleep 0.02; i=$((i+1)); done',
+  'pg=$(cat "$f" 2>/dev/null); [ -n "$pg" ] || exit 0',
+  'kill -KILL -- "-$pg" 2>/dev/null',
+  'command -v pkill >/dev/null 2>&1 && pkill -KILL -s "$pg" 2>/dev/null',
+  'i=0',
+  'while [ "$i" -lt 500 ]; do',
+  '  alive=0',
+  '  kill -0 -- "-$pg" 2>/dev/null && alive=1',
+  '  command -v pgrep >/dev/null 2>&1 && pgrep -s "$pg" >/dev/null 2>&1 && alive=1',
+  '  [ "$alive" = 0 ] && break',
+  '  kill -KILL -- "-$pg" 2>/dev/null; command -v pkill >/dev/null 2>&1 && pkill -KILL -s "$pg" 2>/dev/null',
+  '  sleep 0.02; i=$((i+1))',
+  'done',
+  'rm -f "$f"',
+].join('\n');
+
+class Capture {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  readonly sink = new PassThrough();
+
+  constructor() {
+    this.sink.on('data', (chunk: Buffer) => {
+      if (this.size >= MAX_CAPTURED_BYTES) return;
+      const room = MAX_CAPTURED_BYTES - this.size;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.chunks.push(kept);
+      this.size += kept.length;
+    });
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error
+    ? (error as { statusCode?: number }).statusCode
+    : undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DockerExecutor implements InstanceExecutor {
+  constructor(private readonly docker: Docker) {}
+
+  async available(): Promise<boolean> {
+    try {
+      await withTimeout(this.docker.ping(), 3000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Starts argv in the container. A container that is stopped or gone gives a handle whose result is
+   * at once `containerLost`; an engine that does not answer rejects.
+   */
+  async exec(containerId: string, request: ExecRequest): Promise<ExecHandle> {
+    const container = this.docker.getContainer(containerId);
+    const pgidFile = `${PGID_DIR}/${randomUUID()}.pgid`;
+    let exec: Docker.Exec;
+    let stream: NodeJS.ReadWriteStream;
+    let startedAt: string;
+    try {
+      const state = (await container.inspect()).State;
+      if (!state.Running || state.Paused) throw Object.assign(new Error('not running'), { statusCode: 409 });
+      startedAt = state.StartedAt;
+      exec = await container.exec({
+        Cmd: [
+          '/bin/sh',
+          '-c',
+          WRAPPER,
+          'ssm-local-exec',
+          pgidFile,
+          request.workingDirectory ?? '',
+          ...request.argv,
+        ],
+        Env: Object.entries(request.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        AttachStdin: false,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      });
+      stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadWriteStream;
+    } catch (error) {
+      const code = statusCode(error);
+      if (code === 404 || code === 409) {
+        const lost: ExecResult = { exitCode: null, stdout: '', stderr: '', containerLost: true };
+        return { result: Promise.resolve(lost), kill: () => Promise.resolve() };
+      }
+      throw error;
+    }
+
+    const stdout = new Capture();
+    const stderr = new Capture();
+    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    let killed = false;
+    let settled = false;
+
+    const result = new Promise<ExecResult>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        void this.outcome(exec, containerId, startedAt, killed).then(({ exitCode, containerLost }) => {
+          settled = true;
+          resolve({
+            exitCode: killed || containerLost ? null : exitCode,
+            stdout: stdout.text(),
+            stderr: stderr.text(),
+            containerLost,
+          });
+        });
+      };
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', finish);
+    });
+
+    const kill = async (): Promise<void> => {
+      if (settled) return;
+      killed = true;
+      try {
+        const killer = await container.exec({
+          Cmd: ['/bin/sh', '-c', KILLER, 'ssm-local-kill', pgidFile],
+          AttachStdout: true,
+          AttachStderr: true,
+        });
+        const killStream = (await killer.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream;
+        killStream.resume();
+        await new Promise<void>((resolve) => {
+          killStream.on('end', resolve);
+          killStream.on('close', resolve);
+          killStream.on('error', () => resolve());
+        });
+      } catch {
+        // The container is stopped or gone: its processes are gone with it.
+      }
+      await result;
+    };
+
+    return { result, kill };
+  }
+
+  /** Restarts the container (an instance reboot) and resolves once it runs again. */
+  async restart(containerId: string): Promise<void> {
+    const container = this.docker.getContainer(containerId);
+    await container.restart({ t: 5 });
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const state = (await container.inspect()).State;
+      if (state.Running && !state.Restarting) return;
+      await sleep(100);
+    }
+    throw new Error(`container ${containerId} did not come back within 30 s of its restart`);
+  }
+
+  /**
+   * The exit code once the exec has ended, and whether the container stopped (or restarted) meanwhile.
+   * A process killed by a signal may have died with its container, whose state the engine updates a
+   * moment after the exec ends: then the container is watched for up to a second before deciding.
+   */
+  private async outcome(
+    exec: Docker.Exec,
+    containerId: string,
+    startedAt: string,
+    killedByUs: boolean,
+  ): Promise<{ exitCode: number | null; containerLost: boolean }> {
+    let exitCode: number | null = null;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        const info = await exec.inspect();
+        if (!info.Running) {
+          exitCode = info.ExitCode ?? null;
+          break;
+        }
+      } catch {
+        break;
+      }
+      await sleep(20);
+    }
+    const bySignal = !killedByUs && (exitCode === null || exitCode >= 128);
+    const checks = bySignal ? 20 : 1;
+    for (let check = 0; check < checks; check++) {
+      try {
+        const state = (await this.docker.getContainer(containerId).inspect()).State;
+        if (!state.Running || state.Restarting || state.StartedAt !== startedAt) {
+          return { exitCode, containerLost: true };
+        }
+      } catch {
+        return { exitCode, containerLost: true };
+      }
+      if (check < checks - 1) await sleep(50);
+    }
+    return { exitCode, containerLost: false };
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

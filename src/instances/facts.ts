@@ -1,0 +1,52 @@
+// Facts read from inside an instance's container (os-release, host name), read once per container
+// start and cached, so DescribeInstanceInformation stays fast while PingStatus is looked up live.
+import type { InstanceExecutor } from '../docker/executor.js';
+
+export interface ContainerFacts {
+  platformName?: string;
+  platformVersion?: string;
+  computerName?: string;
+}
+
+const SEPARATOR = '@@ssm-local-facts@@';
+
+/** Parses os-release(5): KEY=value lines, values optionally quoted with shell quoting. */
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!match) continue;
+    let value = (match[2] ?? '').trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+      value = value.slice(1, -1);
+      if (quote === '"') value = value.replace(/\\(["$`\\])/g, '$1');
+    }
+    out[match[1]!] = value;
+  }
+  return out;
+}
+
+export async function readFacts(
+  executor: InstanceExecutor,
+  containerId: string,
+): Promise<ContainerFacts | undefined> {
+  const handle = await executor.exec(containerId, {
+    argv: [
+      '/bin/sh',
+      '-c',
+      `cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; echo; echo ${SEPARATOR}; hostname 2>/dev/null || cat /etc/hostname`,
+    ],
+  });
+  const timer = setTimeout(() => void handle.kill(), 5000);
+  const result = await handle.result;
+  clearTimeout(timer);
+  if (result.containerLost || result.exitCode !== 0) return undefined;
+  const [osRelease = '', host = ''] = result.stdout.split(SEPARATOR);
+  const fields = parseOsRelease(osRelease);
+  const facts: ContainerFacts = {};
+  if (fields.NAME) facts.platformName = fields.NAME;
+  if (fields.VERSION_ID) facts.platformVersion = fields.VERSION_ID;
+  if (host.trim()) facts.computerName = host.trim();
+  return facts;
+}

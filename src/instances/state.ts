@@ -1,0 +1,47 @@
+// What the instances capability keeps in the store, per account and region. The instances
+// themselves are Docker containers (their labels say which account and region they belong to); the
+// store keeps what the API changes: tags edited on managed instances, deregistrations, activations.
+import type { Tag } from '../core/capability.js';
+import type { RegionScope } from '../store/store.js';
+
+export interface ActivationRecord {
+  id: string;
+  /** sha256 of the activation code (the code itself is shown once, by CreateActivation). */
+  codeHash: string;
+  description?: string;
+  defaultInstanceName?: string;
+  iamRole: string;
+  registrationLimit: number;
+  registrationsCount: number;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  createdAt: number;
+  tags: Tag[];
+}
+
+export interface InstancesState {
+  /** Tags of managed (mi-) instances once the API has touched them; before that, their labels' tags. */
+  tags: Record<string, Tag[]>;
+  /** Deregistered instance id -> epoch milliseconds. */
+  deregistered: Record<string, number>;
+  activations: Record<string, ActivationRecord>;
+  /** Deleted activation id -> epoch milliseconds (DeleteActivation then answers InvalidActivation). */
+  deletedActivations: Record<string, number>;
+}
+
+export const STATE_KEY = 'instances';
+
+export function instancesState(scope: RegionScope): InstancesState {
+  const state = scope.get<InstancesState>(STATE_KEY, () => ({
+    tags: {},
+    deregistered: {},
+    activations: {},
+    deletedActivations: {},
+  }));
+  // Documents written by older builds may lack newer members.
+  state.tags ??= {};
+  state.deregistered ??= {};
+  state.activations ??= {};
+  state.deletedActivations ??= {};
+  return state;
+}

@@ -1,0 +1,115 @@
+// The Docker executor against a real container of the instance image: output, exit codes, working
+// directory, environment, kill (the whole process tree, checked with ps), container death.
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL, createInstanceContainer } from '../src/docker/containers.js';
+import { DockerExecutor } from '../src/docker/docker-executor.js';
+import { ensureImage } from '../src/docker/images.js';
+import { removeFleet, requireDocker } from './support/docker.js';
+
+const hasDocker = await requireDocker('Docker executor');
+
+describe.skipIf(!hasDocker)('Docker executor', () => {
+  const docker = new Docker();
+  const executor = new DockerExecutor(docker);
+  const fleet = `t-exec-${randomBytes(4).toString('hex')}`;
+  let containerId: string;
+
+  const run = async (
+    argv: string[],
+    extra: { workingDirectory?: string; env?: Record<string, string> } = {},
+  ) => (await executor.exec(containerId, { argv, ...extra })).result;
+
+  const processes = async (): Promise<string> => (await run(['ps', '-eo', 'pid,pgid,stat,args'])).stdout;
+
+  beforeAll(async () => {
+    const image = await ensureImage(docker, 'linux', (line) => console.log(`[image] ${line}`));
+    const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
+    containerId = await createInstanceContainer(docker, {
+      fleet,
+      instanceId,
+      image,
+      hostname: 'exec-test',
+      labels: { [LABEL.fleet]: fleet, [LABEL.instanceId]: instanceId },
+    });
+  });
+  afterAll(async () => removeFleet(fleet, docker));
+
+  it('says whether the engine answers', async () => {
+    expect(await executor.available()).toBe(true);
+    expect(await new DockerExecutor(new Docker({ host: '127.0.0.1', port: 1 })).available()).toBe(false);
+  });
+
+  it('keeps stdout and stderr apart and gives the real exit code', async () => {
+    const result = await run(['/bin/sh', '-c', 'echo out; echo err >&2; printf "é\\n"; exit 3']);
+    expect(result).toEqual({ exitCode: 3, stdout: 'out\né\n', stderr: 'err\n', containerLost: false });
+    expect((await run(['true'])).exitCode).toBe(0);
+    const missing = await run(['/no/such/program']);
+    expect(missing.exitCode).toBe(127);
+  });
+
+  it('runs in the working directory with the environment given', async () => {
+    const result = await run(['/bin/sh', '-c', 'pwd; echo "$GREETING $OTHER"'], {
+      workingDirectory: '/tmp',
+      env: { GREETING: 'hello world', OTHER: 'a=b' },
+    });
+    expect(result.stdout).toBe('/tmp\nhello world a=b\n');
+    expect((await run(['pwd'])).stdout).toBe('/root\n');
+    const bad = await run(['pwd'], { workingDirectory: '/no/such/dir' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('/no/such/dir');
+  });
+
+  it('keeps large outputs whole', async () => {
+    const result = await run(['/bin/sh', '-c', 'seq 1 100000']);
+    expect(result.stdout.split('\n')).toHaveLength(100001);
+    expect(result.stdout.endsWith('99999\n100000\n')).toBe(true);
+  });
+
+  it('kill() ends the process and all its children', async () => {
+    const handle = await executor.exec(containerId, {
+      argv: ['/bin/sh', '-c', 'sleep 1001 & (sleep 1002 & sleep 1003) & echo started; wait'],
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await processes()).includes('sleep 1003')) {
+      if (Date.now() > deadline) throw new Error('the processes did not start');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await handle.kill();
+    const after = await processes();
+    expect(after).not.toMatch(/sleep 100[123]/);
+    const result = await handle.result;
+    expect(result.exitCode).toBeNull();
+    expect(result.containerLost).toBe(false);
+    expect(result.stdout).toBe('started\n');
+    // Killing a finished process is harmless.
+    await handle.kill();
+  });
+
+  it('restarts the container (an instance reboot) and runs in it again', async () => {
+    const container = docker.getContainer(containerId);
+    const before = (await container.inspect()).State.StartedAt;
+    const inFlight = await executor.exec(containerId, { argv: ['sleep', '600'] });
+    await executor.restart(containerId);
+    expect((await container.inspect()).State.StartedAt).not.toBe(before);
+    expect(await inFlight.result).toMatchObject({ exitCode: null, containerLost: true });
+    expect(await run(['echo', 'back'])).toMatchObject({
+      exitCode: 0,
+      stdout: 'back\n',
+      containerLost: false,
+    });
+  });
+
+  it('reports containerLost when the container dies mid-run, and for a stopped container', async () => {
+    const handle = await executor.exec(containerId, { argv: ['sleep', '600'] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await docker.getContainer(containerId).kill();
+    const result = await handle.result;
+    expect(result).toMatchObject({ exitCode: null, containerLost: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const later = await (await executor.exec(containerId, { argv: ['true'] })).result;
+    expect(later).toEqual({ exitCode: null, stdout: '', stderr: '', containerLost: true });
+  });
+});
