@@ -1,0 +1,355 @@
+// The execution contract (api.ts): resolving a document for Run Command and planning its steps.
+// Parameters are bound as SSM binds them: undeclared names and missing required ones are refused,
+// values are checked against type, allowedValues, allowedPattern and the min/max limits, defaults
+// fill the rest; then `{{ name }}` references in the steps' inputs are replaced.
+import type { RequestContext } from '../core/capability.js';
+import { SsmError } from '../protocol/errors.js';
+import { compileJavaPattern } from '../protocol/validate.js';
+import type { DocumentsApi, ExecutableDocument, PluginStep } from './api.js';
+import { declaredParameters, parseContent, type ParameterDeclaration } from './content.js';
+import { documentErrors } from './errors.js';
+import { findReadable, selectVersion } from './state.js';
+
+/** How deep aws:runDocument may nest documents in one another before ssm-local stops. */
+export const MAX_NESTING = 3;
+
+const REF = /\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g;
+const WHOLE_REF = /^\{\{\s*([a-zA-Z0-9_]+)\s*\}\}$/;
+const SSM_REF = /\{\{\s*ssm:[^}]*\}\}/;
+
+/** AWS's answer when a supplied parameter is not declared or not among the allowed values. */
+const NOT_SUPPORTED = 'Parameters provided in document are invalid or not supported.';
+
+type Values = Map<string, unknown>;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string): SsmError {
+  return documentErrors.invalidParameters(message);
+}
+
+function single(name: string, type: string, raw: string[]): string {
+  if (raw.length !== 1) {
+    throw invalid(
+      `Parameter "${name}" is of type ${type} and takes exactly one value, but ${raw.length} were given.`,
+    );
+  }
+  return raw[0]!;
+}
+
+function parseJson(name: string, text: string, type: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalid(`Parameter "${name}" has value "${text}" which is not a valid ${type}.`);
+  }
+}
+
+/** A supplied value (SendCommand gives every parameter as a list of strings) in the declared type. */
+function typed(name: string, declaration: ParameterDeclaration, raw: string[]): unknown {
+  const type = declaration.type;
+  if (type === 'StringList' || type.startsWith('List<')) return raw;
+  if (type === 'Integer') {
+    const text = single(name, type, raw);
+    if (!/^-?\d+$/.test(text))
+      throw invalid(`Parameter "${name}" has value "${text}" which is not a valid Integer.`);
+    return Number(text);
+  }
+  if (type === 'Boolean') {
+    const text = single(name, type, raw).toLowerCase();
+    if (text !== 'true' && text !== 'false') {
+      throw invalid(`Parameter "${name}" has value "${raw[0]!}" which is not a valid Boolean.`);
+    }
+    return text === 'true';
+  }
+  if (type === 'StringMap') {
+    const value = parseJson(name, single(name, type, raw), type);
+    if (!isObject(value))
+      throw invalid(`Parameter "${name}" has value "${raw[0]!}" which is not a valid StringMap.`);
+    return value;
+  }
+  if (type === 'MapList') {
+    const first = raw.length === 1 ? parseJson(name, raw[0]!, type) : undefined;
+    const list = Array.isArray(first) ? first : raw.map((item) => parseJson(name, item, type));
+    if (!list.every(isObject)) throw invalid(`Parameter "${name}" has a value which is not a valid MapList.`);
+    return list;
+  }
+  return single(name, type, raw);
+}
+
+/** A declared default in the declared type (YAML and JSON defaults may be written loosely). */
+function typedDefault(name: string, declaration: ParameterDeclaration): unknown {
+  const value = declaration.default;
+  switch (declaration.type) {
+    case 'String':
+      return typeof value === 'string' ? value : String(value);
+    case 'Integer':
+      return typeof value === 'number' ? value : Number(value);
+    case 'Boolean':
+      return typeof value === 'boolean' ? value : value === 'true';
+    case 'StringMap':
+    case 'MapList':
+      return typeof value === 'string' ? parseJson(name, value, declaration.type) : structuredClone(value);
+    default:
+      return structuredClone(value);
+  }
+}
+
+function strings(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return typeof value === 'string' ? [value] : [String(value)];
+}
+
+function check(name: string, declaration: ParameterDeclaration, value: unknown): void {
+  const isList = Array.isArray(value);
+  const items = isList ? value.length : 1;
+  if (declaration.minItems !== undefined && isList && items < declaration.minItems) {
+    throw invalid(`Parameter "${name}" has ${items} values, but requires at least ${declaration.minItems}.`);
+  }
+  if (declaration.maxItems !== undefined && isList && items > declaration.maxItems) {
+    throw invalid(`Parameter "${name}" has ${items} values, but allows at most ${declaration.maxItems}.`);
+  }
+  if (isObject(value) || (isList && value.some(isObject))) return;
+  for (const text of strings(value)) {
+    if (declaration.allowedValues && !declaration.allowedValues.map((v) => String(v)).includes(text)) {
+      throw invalid(NOT_SUPPORTED);
+    }
+    if (declaration.allowedPattern !== undefined) {
+      const pattern = compileJavaPattern(declaration.allowedPattern);
+      if (pattern && !pattern.test(text)) {
+        throw invalid(
+          `Parameter "${name}" has value "${text}" not matching "${declaration.allowedPattern}".`,
+        );
+      }
+    }
+    if (declaration.minChars !== undefined && text.length < declaration.minChars) {
+      throw invalid(
+        `Parameter "${name}" has value "${text}" shorter than the minimum of ${declaration.minChars} characters.`,
+      );
+    }
+    if (declaration.maxChars !== undefined && text.length > declaration.maxChars) {
+      throw invalid(
+        `Parameter "${name}" has a value longer than the maximum of ${declaration.maxChars} characters.`,
+      );
+    }
+  }
+}
+
+function refuseParameterStoreReferences(name: string, value: unknown): void {
+  if (strings(value).some((text) => SSM_REF.test(text))) {
+    throw invalid(
+      `Parameter "${name}" refers to Parameter Store ({{ssm:...}}), which ssm-local does not resolve in document parameters yet.`,
+    );
+  }
+}
+
+export function bindParameters(
+  declared: Map<string, ParameterDeclaration>,
+  supplied: Record<string, string[]>,
+): Values {
+  for (const name of Object.keys(supplied)) {
+    if (!declared.has(name)) throw invalid(NOT_SUPPORTED);
+  }
+  const values: Values = new Map();
+  for (const [name, declaration] of declared) {
+    const raw = supplied[name];
+    let value: unknown;
+    if (raw !== undefined && (raw.length > 0 || declaration.type === 'StringList')) {
+      value = typed(name, declaration, raw);
+      refuseParameterStoreReferences(name, value);
+      check(name, declaration, value);
+    } else if (declaration.default !== undefined && declaration.default !== null) {
+      refuseParameterStoreReferences(name, declaration.default);
+      value = typedDefault(name, declaration);
+    } else {
+      throw invalid(`Parameter "${name}" is required but was not provided.`);
+    }
+    values.set(name, value);
+  }
+  return values;
+}
+
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** Replaces `{{ name }}` references to bound parameters; other text is left as written. */
+export function interpolate(value: unknown, values: Values): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_REF.exec(value);
+    if (whole && values.has(whole[1]!)) return structuredClone(values.get(whole[1]!));
+    return value.replace(REF, (match, name: string) => (values.has(name) ? asText(values.get(name)) : match));
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item): unknown[] => {
+      const whole = typeof item === 'string' ? WHOLE_REF.exec(item) : null;
+      const bound = whole ? values.get(whole[1]!) : undefined;
+      if (Array.isArray(bound)) return structuredClone(bound);
+      return [interpolate(item, values)];
+    });
+  }
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, values)]));
+  }
+  return value;
+}
+
+interface RawStep {
+  name: string;
+  action: string;
+  inputs: Record<string, unknown>;
+  precondition?: Record<string, unknown>;
+}
+
+function rawSteps(doc: ExecutableDocument): RawStep[] {
+  const content = doc.content;
+  if (doc.schemaVersion === '1.2') {
+    const runtimeConfig = (content['runtimeConfig'] ?? {}) as Record<string, { properties?: unknown }>;
+    return Object.entries(runtimeConfig).flatMap(([plugin, config]) => {
+      const properties = Array.isArray(config.properties) ? config.properties : [config.properties];
+      return properties.filter(isObject).map((inputs) => ({ name: plugin, action: plugin, inputs }));
+    });
+  }
+  const steps = (content['mainSteps'] ?? []) as Record<string, unknown>[];
+  return steps.map((step) => ({
+    name: step['name'] as string,
+    action: step['action'] as string,
+    inputs: isObject(step['inputs']) ? step['inputs'] : {},
+    ...(isObject(step['precondition']) ? { precondition: step['precondition'] } : {}),
+  }));
+}
+
+/** documentParameters (a StringMap, or its JSON text) as SendCommand-style lists of strings. */
+function suppliedFrom(documentParameters: unknown): Record<string, string[]> {
+  let map = documentParameters;
+  if (map === undefined || map === null || map === '') return {};
+  if (typeof map === 'string') {
+    try {
+      map = JSON.parse(map) as unknown;
+    } catch {
+      throw invalid('documentParameters is not valid JSON.');
+    }
+  }
+  if (!isObject(map)) throw invalid('documentParameters must be a map of parameter names to values.');
+  return Object.fromEntries(
+    Object.entries(map).map(([k, v]) => [k, Array.isArray(v) ? v.map(asText) : [asText(v)]]),
+  );
+}
+
+interface Downloaded {
+  destination: string;
+  document?: ExecutableDocument;
+  error?: string;
+}
+
+function documentFromSourceInfo(ctx: RequestContext, sourceInfo: unknown): Downloaded['document'] {
+  let info = sourceInfo;
+  if (typeof info === 'string') info = JSON.parse(info) as unknown;
+  const name = isObject(info) ? info['name'] : undefined;
+  if (typeof name !== 'string' || name === '')
+    throw invalid('sourceInfo must give the name of the SSM document.');
+  const version = isObject(info) && typeof info['version'] === 'string' ? info['version'] : undefined;
+  return resolveForExecution(ctx, name, version, ['Command']);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function attachNested(
+  ctx: RequestContext,
+  step: PluginStep,
+  downloaded: Downloaded | undefined,
+  depth: number,
+): void {
+  const { documentType, documentPath, documentParameters } = step.inputs;
+  let target: ExecutableDocument | undefined;
+  try {
+    if (documentType === 'SSMDocument') {
+      target = resolveForExecution(ctx, String(documentPath ?? ''), undefined, ['Command']);
+    } else if (documentType === 'LocalPath' && downloaded) {
+      const path = String(documentPath ?? '').replace(/\/+$/, '');
+      const fetched = downloaded.document?.name ?? '';
+      if (path === '' || path === downloaded.destination || /[^/]+$/.exec(path)?.[0]?.startsWith(fetched)) {
+        if (downloaded.error) throw new Error(downloaded.error);
+        target = downloaded.document;
+      }
+    }
+    if (!target) return;
+    if (depth >= MAX_NESTING) {
+      throw new Error(`Documents can be nested at most ${MAX_NESTING} levels deep with aws:runDocument.`);
+    }
+    step.nested = {
+      document: target,
+      steps: planSteps(ctx, target, suppliedFrom(documentParameters), depth + 1),
+    };
+  } catch (error) {
+    step.nestedError = errorText(error);
+  }
+}
+
+function planSteps(
+  ctx: RequestContext,
+  doc: ExecutableDocument,
+  supplied: Record<string, string[]>,
+  depth: number,
+): PluginStep[] {
+  const values = bindParameters(declaredParameters(doc.content, doc.documentType), supplied);
+  let downloaded: Downloaded | undefined;
+  return rawSteps(doc).map((raw) => {
+    const step: PluginStep = {
+      name: raw.name,
+      action: raw.action,
+      inputs: interpolate(raw.inputs, values) as Record<string, unknown>,
+      ...(raw.precondition
+        ? { precondition: interpolate(raw.precondition, values) as Record<string, unknown> }
+        : {}),
+    };
+    if (step.action === 'aws:downloadContent' && step.inputs['sourceType'] === 'SSMDocument') {
+      downloaded = { destination: String(step.inputs['destinationPath'] ?? '').replace(/\/+$/, '') };
+      try {
+        downloaded.document = documentFromSourceInfo(ctx, step.inputs['sourceInfo']);
+      } catch (error) {
+        downloaded.error = errorText(error);
+      }
+    }
+    if (step.action === 'aws:runDocument') attachNested(ctx, step, downloaded, depth);
+    return step;
+  });
+}
+
+export function resolveForExecution(
+  ctx: RequestContext,
+  name: string,
+  version?: string,
+  documentTypes?: string[],
+): ExecutableDocument {
+  const found = findReadable(ctx, name);
+  if (!found) throw documentErrors.notFound();
+  const { doc } = found;
+  if (documentTypes && !documentTypes.includes(doc.documentType)) {
+    throw documentErrors.invalidDocument(
+      `Document ${name} is of type ${doc.documentType}; this operation runs documents of type ${documentTypes.join(' or ')}.`,
+    );
+  }
+  const v = selectVersion(doc, version, undefined, found.sharedVersion);
+  return {
+    name: found.own || doc.owner === 'Amazon' ? doc.name : name,
+    documentVersion: String(v.version),
+    documentType: doc.documentType,
+    schemaVersion: v.schemaVersion,
+    hash: v.hash,
+    hashType: 'Sha256',
+    content: parseContent(v.content, v.format),
+    platformTypes: [...v.platformTypes],
+  };
+}
+
+export const documentsApi: DocumentsApi = {
+  resolveForExecution,
+  plan: (ctx, doc, supplied) => planSteps(ctx, doc, supplied, 0),
+};
