@@ -25,8 +25,18 @@ export interface RequestContext {
   operation: string;
   services: Services;
   scope: RegionScope;
-  /** Resolves once the changes made so far are durable. Await it before answering a write. */
-  persist(): Promise<void>;
+  /**
+   * Resolves once the changes made so far are durable. Await it before answering a write. Naming
+   * the records changed (state[capability][collection][key], in this account and region) lets the
+   * store append just those to its journal; without them it rewrites everything.
+   */
+  persist(records?: ChangedRecord[]): Promise<void>;
+}
+
+export interface ChangedRecord {
+  capability: string;
+  collection: string;
+  key: string;
 }
 
 export type Handler<I, O> = (input: I, ctx: RequestContext) => O | Promise<O>;

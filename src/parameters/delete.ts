@@ -9,20 +9,22 @@ import type { RequestContext } from '../core/capability.js';
 import { SsmError } from '../protocol/errors.js';
 import { parameterErrors } from './errors.js';
 import { isPublicKey, parseReference } from './names.js';
-import { parametersState, removeParameter, type ParametersState } from './state.js';
+import { parameterRecords, parametersState, removeParameter, type ParametersState } from './state.js';
 
-function deleteOne(ctx: RequestContext, state: ParametersState, name: string): void {
+/** Deletes one parameter; returns its key. */
+function deleteOne(ctx: RequestContext, state: ParametersState, name: string): string {
   const ref = parseReference(ctx, name);
   if (!ref.foreign && isPublicKey(ref.key)) throw parameterErrors.reservedPath(name);
   if (ref.foreign || !removeParameter(state, ref.key)) throw parameterErrors.notFound();
+  return ref.key;
 }
 
 export async function deleteParameter(
   input: DeleteParameterRequest,
   ctx: RequestContext,
 ): Promise<DeleteParameterResult> {
-  deleteOne(ctx, parametersState(ctx), input.Name!);
-  await ctx.persist();
+  const key = deleteOne(ctx, parametersState(ctx), input.Name!);
+  await ctx.persist(parameterRecords(key));
   return {};
 }
 
@@ -33,16 +35,17 @@ export async function deleteParameters(
 ): Promise<DeleteParametersResult> {
   const state = parametersState(ctx);
   const deleted: string[] = [];
+  const keys: string[] = [];
   const invalid: string[] = [];
   for (const name of new Set(input.Names ?? [])) {
     try {
-      deleteOne(ctx, state, name);
+      keys.push(deleteOne(ctx, state, name));
       deleted.push(name);
     } catch (error) {
       if (!(error instanceof SsmError)) throw error;
       invalid.push(name);
     }
   }
-  if (deleted.length > 0) await ctx.persist();
+  if (deleted.length > 0) await ctx.persist(keys.flatMap(parameterRecords));
   return { DeletedParameters: deleted, InvalidParameters: invalid };
 }

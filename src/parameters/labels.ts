@@ -11,7 +11,13 @@ import type {
 import type { RequestContext } from '../core/capability.js';
 import { parameterErrors } from './errors.js';
 import { parseReference } from './names.js';
-import { latest, parametersState, type ParameterVersion, type StoredParameter } from './state.js';
+import {
+  latest,
+  parameterRecords,
+  parametersState,
+  type ParameterVersion,
+  type StoredParameter,
+} from './state.js';
 
 const MAX_LABELS = 10;
 
@@ -23,21 +29,21 @@ function target(
   ctx: RequestContext,
   name: string,
   wanted: number | undefined,
-): { parameter: StoredParameter; version: ParameterVersion; shown: string } {
+): { parameter: StoredParameter; version: ParameterVersion; shown: string; key: string } {
   const ref = parseReference(ctx, name);
   const parameter = ref.foreign ? undefined : parametersState(ctx).parameters[ref.key];
   if (!parameter) throw parameterErrors.notFound();
   const version =
     wanted === undefined ? latest(parameter) : parameter.versions.find((v) => v.version === wanted);
   if (!version) throw parameterErrors.versionNotFound(wanted!, ref.shown);
-  return { parameter, version, shown: ref.shown };
+  return { parameter, version, shown: ref.shown, key: ref.key };
 }
 
 export async function labelParameterVersion(
   input: LabelParameterVersionRequest,
   ctx: RequestContext,
 ): Promise<LabelParameterVersionResult> {
-  const { parameter, version } = target(ctx, input.Name!, input.ParameterVersion);
+  const { parameter, version, key } = target(ctx, input.Name!, input.ParameterVersion);
   const requested = [...new Set(input.Labels ?? [])];
   const invalid = requested.filter((label) => !validLabel(label));
   const adding = requested.filter((label) => validLabel(label) && !version.labels.includes(label));
@@ -46,7 +52,7 @@ export async function labelParameterVersion(
     if (other !== version) other.labels = other.labels.filter((label) => !adding.includes(label));
   }
   version.labels.push(...adding);
-  await ctx.persist();
+  await ctx.persist(parameterRecords(key));
   return { InvalidLabels: invalid, ParameterVersion: version.version };
 }
 
@@ -54,11 +60,11 @@ export async function unlabelParameterVersion(
   input: UnlabelParameterVersionRequest,
   ctx: RequestContext,
 ): Promise<UnlabelParameterVersionResult> {
-  const { version } = target(ctx, input.Name!, input.ParameterVersion!);
+  const { version, key } = target(ctx, input.Name!, input.ParameterVersion!);
   const requested = [...new Set(input.Labels ?? [])];
   const removed = requested.filter((label) => version.labels.includes(label));
   const invalid = requested.filter((label) => !version.labels.includes(label));
   version.labels = version.labels.filter((label) => !removed.includes(label));
-  await ctx.persist();
+  await ctx.persist(parameterRecords(key));
   return { RemovedLabels: removed, InvalidLabels: invalid };
 }

@@ -16,6 +16,7 @@ import {
   recountTier,
   setExpiry,
   type ParameterType,
+  parameterRecords,
   type ParameterVersion,
   type StoredTier,
 } from './state.js';
@@ -111,6 +112,6 @@ export async function putParameter(
   const expiresAt = parsed ? parsed.expiresAt : expirationOf(policies);
   setExpiry(state, key, expiresAt);
 
-  await ctx.persist();
+  await ctx.persist(parameterRecords(key));
   return { Version: version.version, Tier: tier };
 }

@@ -1,7 +1,7 @@
 // The Parameter Store state of one account and region, kept as plain JSON in the store: every
 // parameter with its versions (oldest first, at most 100), its tags, and an index of the parameters
 // that carry an Expiration policy. Times are epoch milliseconds.
-import type { RequestContext, Tag } from '../core/capability.js';
+import type { ChangedRecord, RequestContext, Tag } from '../core/capability.js';
 import type { RegionScope } from '../store/store.js';
 
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
@@ -75,6 +75,14 @@ export function recountTier(
   if (!counts || from === to) return;
   if (from) counts[from]--;
   if (to) counts[to]++;
+}
+
+/** The store records a change to one parameter touches (for a journaled write). */
+export function parameterRecords(key: string): ChangedRecord[] {
+  return [
+    { capability: CAPABILITY, collection: 'parameters', key },
+    { capability: CAPABILITY, collection: 'expiring', key },
+  ];
 }
 
 export function removeParameter(state: ParametersState, key: string): boolean {

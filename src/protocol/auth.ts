@@ -105,13 +105,18 @@ async function verify(request: RawRequest, auth: ParsedAuthorization, secret: st
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function identifyCaller(config: Config, request: RawRequest): Promise<Caller> {
-  const auth = parseAuthorization(request.headers.authorization);
+/** request() builds the whole request; it is only needed (and only called) in strict mode. */
+export async function identifyCaller(
+  config: Config,
+  authorization: string | undefined,
+  request: () => RawRequest,
+): Promise<Caller> {
+  const auth = parseAuthorization(authorization);
   if (config.credentials) {
     if (!auth) throw errors.missingAuthentication();
     const secret = config.credentials[auth.accessKeyId];
     if (secret === undefined) throw errors.unrecognizedClient();
-    if (!(await verify(request, auth, secret))) throw errors.invalidSignature();
+    if (!(await verify(request(), auth, secret))) throw errors.invalidSignature();
   }
   return {
     accessKeyId: auth?.accessKeyId,

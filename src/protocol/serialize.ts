@@ -5,13 +5,23 @@ import { SsmError } from './errors.js';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/** Dates become epoch seconds and bytes base64, in a copy; everything else is as it is. */
+function toWire(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(toWire);
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = toWire(v);
+  }
+  return out;
+}
+
+// A plain JSON.stringify (no replacer function) keeps V8's fast serializer.
 export function serializeOutput(output: unknown): string {
-  return JSON.stringify(output ?? {}, function (this: Record<string, unknown>, key, value: unknown) {
-    const original = this[key];
-    if (original instanceof Date) return original.getTime() / 1000;
-    if (original instanceof Uint8Array) return Buffer.from(original).toString('base64');
-    return value;
-  });
+  return JSON.stringify(toWire(output ?? {}));
 }
 
 export function serializeError(error: SsmError): {

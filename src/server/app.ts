@@ -69,11 +69,14 @@ export function createApp(runtime: Runtime): Hono {
       }
       operation = target.slice(prefix.length);
       const body = await c.req.text();
-      const caller = await identifyCaller(services.config, {
-        method: 'POST',
-        path: new URL(c.req.url).pathname + (new URL(c.req.url).search || ''),
-        headers: Object.fromEntries(Object.entries(c.req.header()).map(([k, v]) => [k.toLowerCase(), v])),
-        body,
+      const caller = await identifyCaller(services.config, c.req.header('authorization'), () => {
+        const url = new URL(c.req.url);
+        return {
+          method: 'POST',
+          path: url.pathname + url.search,
+          headers: Object.fromEntries(Object.entries(c.req.header()).map(([k, v]) => [k.toLowerCase(), v])),
+          body,
+        };
       });
       const input = validateInput(model.operations[operation]!, parseBody(body));
       const handler = runtime.handlers.get(operation);
@@ -85,7 +88,10 @@ export function createApp(runtime: Runtime): Hono {
         operation,
         services,
         scope: services.store.scope(caller.accountId, caller.region),
-        persist: () => services.store.persist(),
+        persist: (records) =>
+          services.store.persist(
+            records?.map((r) => ({ ...r, accountId: caller.accountId, region: caller.region })),
+          ),
       };
       const output = await (handler as (i: unknown, c: RequestContext) => unknown)(input, ctx);
       if (services.config.log) log(operation, 200, started);
