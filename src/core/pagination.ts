@@ -40,3 +40,27 @@ export function decodeNextToken<T>(
 export const isString = (value: unknown): value is string => typeof value === 'string';
 export const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/**
+ * One page of a list sorted ascending by a unique string key, resuming after the key a NextToken
+ * carries, so items added or removed between pages never shift what comes next.
+ */
+export function pageAfterKey<T>(
+  operation: string,
+  sorted: T[],
+  keyOf: (item: T) => string,
+  maxResults: number,
+  nextToken: string | undefined,
+): { items: T[]; nextToken?: string } {
+  const after = decodeNextToken(operation, nextToken, isString);
+  let start = 0;
+  if (after !== undefined) {
+    start = sorted.findIndex((item) => keyOf(item) > after);
+    if (start < 0) start = sorted.length;
+  }
+  const items = sorted.slice(start, start + maxResults);
+  const last = items[items.length - 1];
+  return start + maxResults < sorted.length && last !== undefined
+    ? { items, nextToken: encodeNextToken(operation, keyOf(last)) }
+    : { items };
+}
