@@ -1,0 +1,59 @@
+// The filters of ListCommands and ListCommandInvocations: InvokedAfter, InvokedBefore, Status (a
+// status or a detailed status), ExecutionStage (Executing or Complete) and DocumentName.
+import type { CommandFilter } from '@aws-sdk/client-ssm';
+import { errors } from '../protocol/errors.js';
+
+export interface FilterSubject {
+  requestedAt: number;
+  documentName: string;
+  status: string;
+  statusDetails: string;
+  terminal: boolean;
+}
+
+export type FilterTest = (subject: FilterSubject) => boolean;
+
+function timestamp(filter: CommandFilter): number {
+  const value = filter.value!;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw errors.validation(
+      `The value ${value} of filter ${filter.key} is not a valid date and time. Use ISO 8601 format, for example 2017-06-07T00:00:00Z.`,
+    );
+  }
+  return time;
+}
+
+export function compileFilters(filters: CommandFilter[] | undefined): FilterTest {
+  const tests: FilterTest[] = [];
+  for (const filter of filters ?? []) {
+    const value = filter.value!;
+    switch (filter.key) {
+      case 'InvokedAfter': {
+        const after = timestamp(filter);
+        tests.push((s) => s.requestedAt >= after);
+        break;
+      }
+      case 'InvokedBefore': {
+        const before = timestamp(filter);
+        tests.push((s) => s.requestedAt <= before);
+        break;
+      }
+      case 'Status':
+        tests.push((s) => s.status === value || s.statusDetails === value);
+        break;
+      case 'ExecutionStage':
+        if (value !== 'Executing' && value !== 'Complete') {
+          throw errors.validation(
+            `The value ${value} of filter ExecutionStage is not valid. Use Executing or Complete.`,
+          );
+        }
+        tests.push((s) => (value === 'Complete') === s.terminal);
+        break;
+      case 'DocumentName':
+        tests.push((s) => s.documentName === value);
+        break;
+    }
+  }
+  return (subject) => tests.every((test) => test(subject));
+}

@@ -1,0 +1,162 @@
+// Run Command without containers: the answer when no Docker engine is reachable, and the pure parts
+// of the status machine and output formatting that every real-container test relies on.
+import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandsCapability } from '../src/commands/index.js';
+import { pluginOutput } from '../src/commands/output.js';
+import type { StoredCommand, StoredInvocation } from '../src/commands/state.js';
+import { concurrencyLimit, errorLimit, summarizeCommand } from '../src/commands/status.js';
+import { isoDuration } from '../src/commands/views.js';
+import { executionTimeoutSeconds } from '../src/commands/plugins.js';
+import { documentsCapability } from '../src/documents/index.js';
+import { instancesCapability } from '../src/instances/index.js';
+import { errorOf, startTestServer, type TestServer } from './support/server.js';
+
+describe('Run Command with no Docker engine', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      capabilities: [
+        instancesCapability({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }) }),
+        documentsCapability(),
+        commandsCapability(),
+      ],
+    });
+  });
+  afterAll(async () => server?.stop());
+
+  it('still answers, and SendCommand says why it cannot run anything', async () => {
+    const ssm = server.client();
+    const byId = await errorOf(() =>
+      ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          InstanceIds: ['i-0123456789abcdef0'],
+          Parameters: { commands: ['true'] },
+        }),
+      ),
+    );
+    expect(byId.name).toBe('InvalidInstanceId');
+    expect(byId.$metadata?.httpStatusCode).toBe(400);
+    expect(byId.message).toMatch(
+      /^Instances \[\[i-0123456789abcdef0\]\] not in a valid state for account 000000000000\. /,
+    );
+    expect(byId.message).toMatch(/can't reach a Docker engine/);
+    const byTag = await errorOf(() =>
+      ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          Targets: [{ Key: 'tag:Role', Values: ['web'] }],
+          Parameters: { commands: ['true'] },
+        }),
+      ),
+    );
+    expect(byTag.name).toBe('InvalidInstanceId');
+    expect((await ssm.send(new ListCommandsCommand({}))).Commands).toEqual([]);
+    const none = await errorOf(() =>
+      ssm.send(
+        new GetCommandInvocationCommand({
+          CommandId: '00000000-0000-0000-0000-000000000000',
+          InstanceId: 'i-0123456789abcdef0',
+        }),
+      ),
+    );
+    expect(none.name).toBe('InvocationDoesNotExist');
+  });
+});
+
+function invocation(status: StoredInvocation['status'], statusDetails = status as string): StoredInvocation {
+  return { instanceId: 'i-0123456789abcdef0', instanceName: 'x', status, statusDetails, plugins: [] };
+}
+
+function command(invocations: StoredInvocation[], maxErrors = '0', maxConcurrency = '50'): StoredCommand {
+  return { invocations, maxErrors, maxConcurrency, cancelRequested: false } as unknown as StoredCommand;
+}
+
+describe('Run Command status machine', () => {
+  it('aggregates invocations into the command status as AWS documents it', () => {
+    expect(summarizeCommand(command([invocation('Pending'), invocation('Pending')]))).toMatchObject({
+      status: 'Pending',
+      statusDetails: 'Pending',
+      targetCount: 2,
+      completedCount: 0,
+    });
+    expect(summarizeCommand(command([invocation('InProgress'), invocation('Pending')])).status).toBe(
+      'InProgress',
+    );
+    expect(summarizeCommand(command([invocation('Success'), invocation('Success')])).statusDetails).toBe(
+      'Success',
+    );
+    expect(summarizeCommand(command([invocation('Success'), invocation('Failed')]))).toMatchObject({
+      status: 'Failed',
+      statusDetails: 'Failed',
+      errorCount: 1,
+      completedCount: 2,
+    });
+    expect(summarizeCommand(command([invocation('Success'), invocation('Failed')], '1'))).toMatchObject({
+      status: 'Failed',
+      statusDetails: 'Incomplete',
+    });
+    expect(summarizeCommand(command([invocation('TimedOut', 'ExecutionTimedOut')]))).toMatchObject({
+      status: 'TimedOut',
+      statusDetails: 'ExecutionTimedOut',
+      errorCount: 1,
+    });
+    expect(summarizeCommand(command([invocation('TimedOut', 'DeliveryTimedOut')]))).toMatchObject({
+      status: 'TimedOut',
+      statusDetails: 'DeliveryTimedOut',
+      errorCount: 0,
+      deliveryTimedOutCount: 1,
+    });
+    // Undeliverable neither counts as an error nor keeps the command from succeeding.
+    expect(
+      summarizeCommand(command([invocation('Success'), invocation('Failed', 'Undeliverable')])).status,
+    ).toBe('Success');
+    expect(summarizeCommand(command([invocation('Cancelling'), invocation('Success')])).status).toBe(
+      'Cancelling',
+    );
+    expect(summarizeCommand(command([]))).toMatchObject({
+      status: 'Failed',
+      statusDetails: 'NoInstancesInTag',
+    });
+  });
+
+  it('turns MaxConcurrency and MaxErrors into numbers of targets', () => {
+    const ten = Array.from({ length: 10 }, () => invocation('Pending'));
+    expect(concurrencyLimit(command(ten, '0', '3'))).toBe(3);
+    expect(concurrencyLimit(command(ten, '0', '25%'))).toBe(2);
+    expect(concurrencyLimit(command(ten, '0', '1%'))).toBe(1);
+    expect(errorLimit(command(ten, '50%'))).toBe(5);
+    expect(errorLimit(command(ten, '0'))).toBe(0);
+  });
+
+  it('reads executionTimeout as the agent does: 5..172800 seconds, else 3600', () => {
+    expect(executionTimeoutSeconds('30')).toBe(30);
+    expect(executionTimeoutSeconds('4')).toBe(3600);
+    expect(executionTimeoutSeconds('172801')).toBe(3600);
+    expect(executionTimeoutSeconds('')).toBe(3600);
+    expect(executionTimeoutSeconds(undefined)).toBe(3600);
+  });
+});
+
+describe('Run Command output formats', () => {
+  it('writes ExecutionElapsedTime as an ISO 8601 duration', () => {
+    expect(isoDuration(0)).toBe('PT0S');
+    expect(isoDuration(91)).toBe('PT0.091S');
+    expect(isoDuration(1500)).toBe('PT1.5S');
+    expect(isoDuration(60_000)).toBe('PT1M');
+    expect(isoDuration(3_723_400)).toBe('PT1H2M3.4S');
+  });
+
+  it('builds the plugin Output from stdout and stderr within the agent budget', () => {
+    expect(pluginOutput('out\n', '')).toBe('out\n');
+    expect(pluginOutput('out\n', 'err\n')).toBe('out\n\n----------ERROR-------\nerr\n');
+    const long = pluginOutput('o'.repeat(5000), 'e'.repeat(10));
+    expect(long.length).toBeLessThanOrEqual(2500);
+    expect(long).toMatch(/^o+\n---Output truncated---\n----------ERROR-------\ne{10}$/);
+    const errors = pluginOutput('ok', 'e'.repeat(5000));
+    expect(errors).toMatch(/^ok\n----------ERROR-------\ne+\n---Error truncated----$/);
+    expect(errors.length).toBeLessThanOrEqual(2500);
+  });
+});
