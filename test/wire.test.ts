@@ -102,6 +102,20 @@ describe('wire protocol', () => {
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('wipes all state on POST /_ssm-local/reset', async () => {
+    const put = await call(
+      'AmazonSSM.PutParameter',
+      JSON.stringify({ Name: '/reset/me', Value: 'v', Type: 'String' }),
+    );
+    expect(put.status).toBe(200);
+    expect((await call('AmazonSSM.GetParameter', JSON.stringify({ Name: '/reset/me' }))).status).toBe(200);
+    const reset = await ssm.app.request('/_ssm-local/reset', { method: 'POST' });
+    expect(reset.status).toBe(200);
+    const gone = await call('AmazonSSM.GetParameter', JSON.stringify({ Name: '/reset/me' }));
+    expect(gone.status).toBe(400);
+    expect(((await gone.json()) as { __type: string }).__type).toBe('ParameterNotFound');
+  });
+
   it('serves health', async () => {
     const res = await ssm.app.request('/_ssm-local/health');
     expect(res.status).toBe(200);
