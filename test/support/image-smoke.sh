@@ -46,7 +46,7 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "http://127.0.0.1:$port/_ssm-local/health" || fail "health did not answer"
 echo
-say "running as: $(docker exec "$name" sh -c 'ps -o user= -p 1' 2>/dev/null || echo '?')"
+say "the emulator runs as: $(docker exec "$name" stat -c %U /proc/1 2>/dev/null || echo '?')"
 
 aws ssm put-parameter --name /smoke/p --value smoked --type String >/dev/null
 value=$(aws ssm get-parameter --name /smoke/p --query Parameter.Value --output text)
@@ -55,9 +55,9 @@ say "parameter round trip ok"
 
 instance=""
 for _ in $(seq 1 300); do
-  instance=$(aws ssm describe-instance-information \
-    --filters Key=PingStatus,Values=Online Key=tag:Role,Values=smoke \
-    --query 'InstanceInformationList[0].InstanceId' --output text 2>/dev/null || true)
+  # As on AWS, a tag filter cannot be mixed with other filters: PingStatus is checked in the query.
+  instance=$(aws ssm describe-instance-information --filters Key=tag:Role,Values=smoke \
+    --query 'InstanceInformationList[?PingStatus==`Online`] | [0].InstanceId' --output text 2>/dev/null || true)
   [ -n "$instance" ] && [ "$instance" != None ] && break
   sleep 2
 done
