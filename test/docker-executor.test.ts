@@ -1,18 +1,28 @@
-// The Docker executor against a real container of the instance image: output, exit codes, working
-// directory, environment, kill (the whole process tree, checked with ps), container death.
+// Both executors against a real container of the instance image: the agent-backed one (the default)
+// and the exec-per-process one it falls back to. Output, exit codes, working directory, environment,
+// kill (the whole process tree, checked with ps), restart, container death.
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL, createInstanceContainer } from '../src/docker/containers.js';
+import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { DockerExecutor } from '../src/docker/docker-executor.js';
+import type { InstanceExecutor } from '../src/docker/executor.js';
 import { ensureImage } from '../src/docker/images.js';
 import { removeFleet, requireDocker } from './support/docker.js';
 
 const hasDocker = await requireDocker('Docker executor');
 
-describe.skipIf(!hasDocker)('Docker executor', () => {
+const executors: Array<
+  [string, (docker: Docker) => InstanceExecutor & { restart(id: string): Promise<void> }]
+> = [
+  ['AgentExecutor', (docker) => new AgentExecutor(docker)],
+  ['DockerExecutor', (docker) => new DockerExecutor(docker)],
+];
+
+describe.skipIf(!hasDocker).each(executors)('%s', (_name, make) => {
   const docker = new Docker();
-  const executor = new DockerExecutor(docker);
+  const executor = make(docker);
   const fleet = `t-exec-${randomBytes(4).toString('hex')}`;
   let containerId: string;
 
@@ -38,7 +48,7 @@ describe.skipIf(!hasDocker)('Docker executor', () => {
 
   it('says whether the engine answers', async () => {
     expect(await executor.available()).toBe(true);
-    expect(await new DockerExecutor(new Docker({ host: '127.0.0.1', port: 1 })).available()).toBe(false);
+    expect(await make(new Docker({ host: '127.0.0.1', port: 1 })).available()).toBe(false);
   });
 
   it('keeps stdout and stderr apart and gives the real exit code', async () => {
@@ -47,6 +57,7 @@ describe.skipIf(!hasDocker)('Docker executor', () => {
     expect((await run(['true'])).exitCode).toBe(0);
     const missing = await run(['/no/such/program']);
     expect(missing.exitCode).toBe(127);
+    expect(missing.stderr).toContain('/no/such/program');
   });
 
   it('runs in the working directory with the environment given', async () => {
@@ -102,12 +113,13 @@ describe.skipIf(!hasDocker)('Docker executor', () => {
   });
 
   it('reports containerLost when the container dies mid-run, and for a stopped container', async () => {
-    const handle = await executor.exec(containerId, { argv: ['sleep', '600'] });
+    const handle = await executor.exec(containerId, { argv: ['/bin/sh', '-c', 'echo alive; sleep 600'] });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const started = Date.now();
     await docker.getContainer(containerId).kill();
     const result = await handle.result;
-    expect(result).toMatchObject({ exitCode: null, containerLost: true });
+    // What the process printed before the container died is kept.
+    expect(result).toMatchObject({ exitCode: null, containerLost: true, stdout: 'alive\n' });
     expect(Date.now() - started).toBeLessThan(5000);
     const later = await (await executor.exec(containerId, { argv: ['true'] })).result;
     expect(later).toEqual({ exitCode: null, stdout: '', stderr: '', containerLost: true });

@@ -31,19 +31,21 @@ const WRAPPER = [
 
 // $1 = pgid file. Waits briefly for the file (the process may be starting), kills group and session,
 // then waits until no member is left (killed processes are reaped by their parent or by the init).
+// `kill -SIG -pgid` without `--`: dash's kill builtin rejects `--`, and images without procps have no
+// pkill to cover for it.
 const KILLER = [
   'f=$1; i=0',
   'while [ ! -s "$f" ] && [ "$i" -lt 100 ]; do sleep 0.02; i=$((i+1)); done',
   'pg=$(cat "$f" 2>/dev/null); [ -n "$pg" ] || exit 0',
-  'kill -KILL -- "-$pg" 2>/dev/null',
+  'kill -KILL "-$pg" 2>/dev/null',
   'command -v pkill >/dev/null 2>&1 && pkill -KILL -s "$pg" 2>/dev/null',
   'i=0',
   'while [ "$i" -lt 500 ]; do',
   '  alive=0',
-  '  kill -0 -- "-$pg" 2>/dev/null && alive=1',
+  '  kill -0 "-$pg" 2>/dev/null && alive=1',
   '  command -v pgrep >/dev/null 2>&1 && pgrep -s "$pg" >/dev/null 2>&1 && alive=1',
   '  [ "$alive" = 0 ] && break',
-  '  kill -KILL -- "-$pg" 2>/dev/null; command -v pkill >/dev/null 2>&1 && pkill -KILL -s "$pg" 2>/dev/null',
+  '  kill -KILL "-$pg" 2>/dev/null; command -v pkill >/dev/null 2>&1 && pkill -KILL -s "$pg" 2>/dev/null',
   '  sleep 0.02; i=$((i+1))',
   'done',
   'rm -f "$f"',
@@ -78,7 +80,7 @@ function statusCode(error: unknown): number | undefined {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DockerExecutor implements InstanceExecutor {
-  constructor(private readonly docker: Docker) {}
+  constructor(protected readonly docker: Docker) {}
 
   async available(): Promise<boolean> {
     try {

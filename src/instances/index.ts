@@ -31,7 +31,7 @@
 //   configured ones); a registered instance belongs to its activation's account and region.
 import Docker from 'dockerode';
 import type { Capability, Services, Tag, TaggableType } from '../core/capability.js';
-import { DockerExecutor } from '../docker/docker-executor.js';
+import { AgentExecutor } from '../docker/agent-executor.js';
 import { EXECUTOR_KEY } from '../docker/executor.js';
 import { errors } from '../protocol/errors.js';
 import { createActivation, deleteActivation, describeActivations } from './activations.js';
@@ -74,7 +74,7 @@ export function instancesCapability(options: { docker?: Docker } = {}): Capabili
     taggable: { ManagedInstance: managedInstance },
     start(services: Services) {
       const docker = options.docker ?? new Docker();
-      const executor = new DockerExecutor(docker);
+      const executor = new AgentExecutor(docker);
       fleet = new DockerFleet(services, docker, executor);
       services.extensions.set(EXECUTOR_KEY, executor);
       services.extensions.set(FLEET_KEY, fleet);

@@ -1,0 +1,217 @@
+// The in-container agent (docker/linux/ssm-local-agent.py) and the AgentExecutor that drives it,
+// against real containers: many processes over one session with no engine call per run, the output
+// cap, an agent that dies under a running script, no orphans once the emulator goes away (stdin
+// closed, or the emulator's process killed), the agent's answers to bad requests, and the fallback
+// to one `docker exec` per process for an image without python3.
+import Docker from 'dockerode';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentExecutor } from '../src/docker/agent-executor.js';
+import { AGENT_COMMAND } from '../src/docker/agent-session.js';
+import { LABEL, createInstanceContainer } from '../src/docker/containers.js';
+import { MAX_CAPTURED_BYTES } from '../src/docker/docker-executor.js';
+import { ensureImage } from '../src/docker/images.js';
+import { removeFleet, requireDocker } from './support/docker.js';
+
+const hasDocker = await requireDocker('in-container agent');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!hasDocker)('in-container agent', () => {
+  const docker = new Docker();
+  const logged: string[] = [];
+  const executor = new AgentExecutor(docker, (line) => logged.push(line));
+  const fleet = `t-agent-${randomBytes(4).toString('hex')}`;
+  let containerId: string;
+
+  const run = async (argv: string[]) => (await executor.exec(containerId, { argv })).result;
+  const processes = async (): Promise<string> => (await run(['ps', '-eo', 'pid,pgid,stat,args'])).stdout;
+  const agents = (list: string) => list.match(/ssm-local\/agent\.py/g)?.length ?? 0;
+  /** Polls the container's process list until accept(list) holds. */
+  const waitForList = async (accept: (list: string) => boolean): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    let list = await processes();
+    while (!accept(list)) {
+      if (Date.now() > deadline) throw new Error(`the process list stayed so:\n${list}`);
+      await sleep(50);
+      list = await processes();
+    }
+  };
+  const waitForProcess = (pattern: string) => waitForList((list) => list.includes(pattern));
+
+  beforeAll(async () => {
+    const image = await ensureImage(docker, 'linux', (line) => console.log(`[image] ${line}`));
+    const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
+    containerId = await createInstanceContainer(docker, {
+      fleet,
+      instanceId,
+      image,
+      hostname: 'agent-test',
+      labels: { [LABEL.fleet]: fleet, [LABEL.instanceId]: instanceId },
+    });
+  });
+  afterAll(async () => {
+    await executor.close();
+    await removeFleet(fleet, docker);
+  });
+
+  it('runs many processes at once over one session, with no engine call per run', async () => {
+    await run(['true']); // opens the session
+    const dial = docker.modem.dial.bind(docker.modem);
+    let engineCalls = 0;
+    docker.modem.dial = (...args: Parameters<typeof dial>) => {
+      engineCalls++;
+      dial(...args);
+    };
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          run(['/bin/sh', '-c', `sleep 0.$((${i} % 3)); echo out-${i}; echo err-${i} >&2; exit ${i % 5}`]),
+        ),
+      );
+      results.forEach((result, i) =>
+        expect(result).toEqual({
+          exitCode: i % 5,
+          stdout: `out-${i}\n`,
+          stderr: `err-${i}\n`,
+          containerLost: false,
+        }),
+      );
+      expect(engineCalls).toBe(0);
+    } finally {
+      docker.modem.dial = dial;
+    }
+    // One agent serves them all.
+    expect(agents(await processes())).toBe(1);
+  });
+
+  it('keeps 8 MiB of each stream and lets the process finish', async () => {
+    const result = await run(['/bin/sh', '-c', 'head -c 9000000 /dev/zero | tr "\\0" a; echo done >&2']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toHaveLength(MAX_CAPTURED_BYTES);
+    expect(result.stdout.startsWith('aaaa')).toBe(true);
+    expect(result.stderr).toBe('done\n');
+  });
+
+  it('reports the exit of a process whose background child keeps its output open', async () => {
+    const started = Date.now();
+    const result = await run(['/bin/sh', '-c', 'sleep 1004 & echo parent done']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'parent done\n' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await run(['pkill', '-f', 'sleep 1004']);
+  });
+
+  it('survives its own death under a running script: that run ends, the next opens a new agent', async () => {
+    const victim = await executor.exec(containerId, { argv: ['/bin/sh', '-c', 'echo before; sleep 1005'] });
+    await waitForProcess('sleep 1005');
+    const killer = await executor.exec(containerId, { argv: ['pkill', '-KILL', '-f', 'ssm-local/agent.py'] });
+    expect(await victim.result).toMatchObject({ exitCode: null, containerLost: false, stdout: 'before\n' });
+    expect((await killer.result).exitCode).toBeNull();
+    expect(await run(['echo', 'again'])).toEqual({
+      exitCode: 0,
+      stdout: 'again\n',
+      stderr: '',
+      containerLost: false,
+    });
+    await run(['pkill', '-f', 'sleep 1005']);
+  });
+
+  it('leaves nothing running once the emulator closes its sessions', async () => {
+    const other = new AgentExecutor(docker);
+    const handle = await other.exec(containerId, { argv: ['/bin/sh', '-c', 'sleep 1006 & sleep 1007'] });
+    await waitForProcess('sleep 1007');
+    await other.close();
+    // Only this test's own agent (which runs ps) is left.
+    await waitForList((list) => !list.includes('sleep 100') && agents(list) === 1);
+    expect(await handle.result).toMatchObject({ exitCode: null });
+  });
+
+  it('leaves nothing running when the emulator process is killed', async () => {
+    // A bare node process opens an agent session, starts a tree, then dies with SIGKILL.
+    const script = `
+      const Docker = require('dockerode');
+      (async () => {
+        const exec = await new Docker().getContainer(process.argv[1]).exec({
+          Cmd: ${JSON.stringify(AGENT_COMMAND)}, AttachStdin: true, AttachStdout: true, AttachStderr: true,
+        });
+        const stream = await exec.start({ hijack: true, stdin: true });
+        stream.write(JSON.stringify({ op: 'run', id: '1', argv: ['/bin/sh', '-c', 'sleep 1008 & sleep 1009'] }) + '\\n');
+        stream.on('data', (d) => { if (d.includes('started')) process.kill(process.pid, 'SIGKILL'); });
+      })();`;
+    const child = spawn(process.execPath, ['-e', script, containerId], {
+      stdio: 'ignore',
+      cwd: new URL('..', import.meta.url).pathname, // where dockerode resolves
+    });
+    const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    await waitForList((list) => !list.includes('sleep 100') && agents(list) === 1);
+  });
+
+  it('answers bad requests with error events and keeps serving', async () => {
+    const exec = await docker.getContainer(containerId).exec({
+      Cmd: AGENT_COMMAND,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+    let text = '';
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    docker.modem.demuxStream(stream, stdout, stdout);
+    const lines = [
+      'not json',
+      '[1, 2]',
+      JSON.stringify({ op: 'dance', id: 'a' }),
+      JSON.stringify({ op: 'run', id: 'b', argv: [] }),
+      JSON.stringify({ op: 'run', id: 'c', argv: ['true'], env: { N: 1 } }),
+      JSON.stringify({ op: 'kill', id: 'unknown' }),
+      JSON.stringify({ op: 'run', id: 'd', argv: ['/bin/echo', 'still here'] }),
+      JSON.stringify({ op: 'ping' }),
+    ];
+    stream.write(lines.map((l) => `${l}\n`).join(''));
+    const deadline = Date.now() + 10_000;
+    while (!(text.includes('"pong"') && text.includes('"exit"'))) {
+      if (Date.now() > deadline) throw new Error(`the agent answered only: ${text}`);
+      await sleep(20);
+    }
+    stream.end();
+    const events = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ event: 'ready', version: 1 });
+    const errors = events.filter((e) => e.event === 'error');
+    expect(errors.map((e) => e.id)).toEqual([null, null, 'a', 'b', 'c']);
+    expect(errors[2]!.message).toBe("unknown op 'dance'");
+    expect(events).toContainEqual({ id: 'unknown', event: 'killed' });
+    const ofD = events.filter((e) => e.id === 'd');
+    expect(ofD.map((e) => e.event)).toEqual(expect.arrayContaining(['started', 'exit']));
+    expect(ofD.at(-1)).toMatchObject({ event: 'exit', code: 0, signal: null });
+    // Output is streamed while the process runs; what is left rides on the exit event.
+    const printed = ofD.map((e) => Buffer.from(String(e.stdout ?? ''), 'base64').toString()).join('');
+    expect(printed).toBe('still here\n');
+  });
+
+  it('falls back to one docker exec per process in a container without python3', async () => {
+    const bare = await docker.createContainer({
+      Image: 'debian:bookworm-slim',
+      Cmd: ['sleep', 'infinity'],
+      Labels: { [LABEL.fleet]: fleet },
+    });
+    await bare.start();
+    const first = await (await executor.exec(bare.id, { argv: ['/bin/sh', '-c', 'echo $0'] })).result;
+    expect(first).toEqual({ exitCode: 0, stdout: '/bin/sh\n', stderr: '', containerLost: false });
+    expect(logged.join('\n')).toMatch(/no ssm-local agent starts in container .*python3/);
+    const handle = await executor.exec(bare.id, { argv: ['sleep', '600'] });
+    await handle.kill();
+    expect(await handle.result).toMatchObject({ exitCode: null, containerLost: false });
+  });
+});
