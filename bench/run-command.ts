@@ -111,30 +111,27 @@ async function main(): Promise<void> {
       }
     };
 
+    const sendEcho = async (instanceIds: string[]): Promise<string> => {
+      const sent = await ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          InstanceIds: instanceIds,
+          Parameters: { commands: ['echo hi'] },
+        }),
+      );
+      return sent.Command!.CommandId!;
+    };
+
     // Warm both paths once.
     await bareExec(containerId);
-    const warm = await ssm.send(
-      new SendCommandCommand({
-        DocumentName: 'AWS-RunShellScript',
-        InstanceIds: [first],
-        Parameters: { commands: ['echo hi'] },
-      }),
-    );
-    await waitForInvocation(warm.Command!.CommandId!);
+    await waitForInvocation(await sendEcho([first]));
 
     const bare: number[] = [];
     const emulated: number[] = [];
     for (let i = 0; i < runs; i++) {
       bare.push(await bareExec(containerId));
       const started = performance.now();
-      const sent = await ssm.send(
-        new SendCommandCommand({
-          DocumentName: 'AWS-RunShellScript',
-          InstanceIds: [first],
-          Parameters: { commands: ['echo hi'] },
-        }),
-      );
-      await waitForInvocation(sent.Command!.CommandId!);
+      await waitForInvocation(await sendEcho([first]));
       emulated.push(performance.now() - started);
     }
 
@@ -143,15 +140,9 @@ async function main(): Promise<void> {
       const times: number[] = [];
       for (let r = 0; r < 5; r++) {
         const started = performance.now();
-        const sent = await ssm.send(
-          new SendCommandCommand({
-            DocumentName: 'AWS-RunShellScript',
-            InstanceIds: ids.slice(0, targets),
-            Parameters: { commands: ['echo hi'] },
-          }),
-        );
+        const commandId = await sendEcho(ids.slice(0, targets));
         for (;;) {
-          const listed = await ssm.send(new ListCommandsCommand({ CommandId: sent.Command!.CommandId! }));
+          const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
           const status = listed.Commands?.[0]?.Status;
           if (status === 'Success') break;
           if (status !== 'Pending' && status !== 'InProgress') throw new Error(`fan-out ended ${status}`);
