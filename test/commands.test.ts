@@ -15,7 +15,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 import { errorOf } from './support/server.js';
-import { commandSettled, getCommand, getInvocation, runShell, settled } from './commands-helpers.js';
+import {
+  commandSettled,
+  dockerExec,
+  getCommand,
+  getInvocation,
+  runShell,
+  settled,
+} from './commands-helpers.js';
 
 const hasDocker = await requireDocker('Run Command');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -278,6 +285,25 @@ describe.skipIf(!hasDocker)('Run Command', () => {
         StandardOutputContent: '',
         StandardErrorContent: 'failed to run commands: chdir /no/such/dir: no such file or directory',
       });
+    });
+
+    it('fails as the agent does when the orchestration folder cannot be created', async () => {
+      const containerId = server.instances.find((i) => i.instanceId === web1)!.containerId;
+      const root = `/var/lib/amazon/ssm/${web1}/document/orchestration`;
+      await dockerExec(server.docker, containerId, ['sh', '-c', `rm -rf ${root} && touch ${root}`]);
+      try {
+        const command = await runShell(ssm, ['echo never'], { InstanceIds: [web1] });
+        const result = await settled(ssm, command.CommandId!, web1);
+        expect(result).toMatchObject({
+          Status: 'Failed',
+          StatusDetails: 'Failed',
+          ResponseCode: 1,
+          StandardOutputContent: '',
+          StandardErrorContent: `failed to create orchestrationDir directory, ${root}/${command.CommandId}/awsrunShellScript/0.awsrunShellScript`,
+        });
+      } finally {
+        await dockerExec(server.docker, containerId, ['rm', '-f', root]);
+      }
     });
 
     it('caps StandardOutputContent at 24,000 and StandardErrorContent at 8,000 characters, Output at 2,500', async () => {

@@ -172,6 +172,8 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
       JSON.stringify({ op: 'dance', id: 'a' }),
       JSON.stringify({ op: 'run', id: 'b', argv: [] }),
       JSON.stringify({ op: 'run', id: 'c', argv: ['true'], env: { N: 1 } }),
+      JSON.stringify({ op: 'run', id: 'e', argv: ['true'], files: [{ path: 5, content: '' }] }),
+      JSON.stringify({ op: 'run', id: 'f', argv: ['true'], cwd: '/no/such/dir' }),
       JSON.stringify({ op: 'kill', id: 'unknown' }),
       JSON.stringify({ op: 'run', id: 'd', argv: ['/bin/echo', 'still here'] }),
       JSON.stringify({ op: 'ping' }),
@@ -187,11 +189,23 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(events[0]).toMatchObject({ event: 'ready', version: 1 });
+    expect(events[0]).toMatchObject({ event: 'ready', version: 2 });
     const errors = events.filter((e) => e.event === 'error');
-    expect(errors.map((e) => e.id)).toEqual([null, null, 'a', 'b', 'c']);
+    expect(errors.map((e) => e.id)).toEqual([null, null, 'a', 'b', 'c', 'e']);
     expect(errors[2]!.message).toBe("unknown op 'dance'");
     expect(events).toContainEqual({ id: 'unknown', event: 'killed' });
+    // A working directory (or a file) it cannot set up: an exit with `setup`, nothing started.
+    expect(events.filter((e) => e.id === 'f')).toEqual([
+      expect.objectContaining({
+        event: 'exit',
+        code: 1,
+        setup: {
+          kind: 'chdir',
+          path: '/no/such/dir',
+          message: 'working directory /no/such/dir does not exist or is not accessible',
+        },
+      }),
+    ]);
     const ofD = events.filter((e) => e.id === 'd');
     expect(ofD.map((e) => e.event)).toEqual(expect.arrayContaining(['started', 'exit']));
     expect(ofD.at(-1)).toMatchObject({ event: 'exit', code: 0, signal: null });

@@ -72,6 +72,38 @@ describe.skipIf(!hasDocker).each(executors)('%s', (_name, make) => {
     expect(bad.stderr).toContain('/no/such/dir');
   });
 
+  it('writes the files given before starting the process, and reports a setup failure apart', async () => {
+    const ran = await executor.exec(containerId, {
+      argv: ['sh', '-c', '/tmp/files-test/a/b/run.sh'],
+      workingDirectory: '/tmp/files-test/a',
+      files: [{ path: '/tmp/files-test/a/b/run.sh', content: 'pwd\nprintf "é $0"\n', mode: 0o755 }],
+    });
+    expect(await ran.result).toEqual({
+      exitCode: 0,
+      stdout: '/tmp/files-test/a\né /tmp/files-test/a/b/run.sh',
+      stderr: '',
+      containerLost: false,
+    });
+    expect((await run(['stat', '-c', '%a', '/tmp/files-test/a/b/run.sh'])).stdout).toBe('755\n');
+    const setup = async (request: {
+      files?: { path: string; content: string }[];
+      workingDirectory?: string;
+    }) =>
+      (await executor.exec(containerId, { argv: ['touch', '/tmp/files-test/started'], ...request })).result;
+    const mkdir = await setup({ files: [{ path: '/etc/hostname/x/y', content: '' }] });
+    expect(mkdir).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      setupError: { kind: 'mkdir', path: '/etc/hostname/x' },
+    });
+    expect(mkdir.stderr).toBe(`ssm-local: ${mkdir.setupError?.message}\n`);
+    const write = await setup({ files: [{ path: '/tmp/files-test/a', content: '' }] });
+    expect(write).toMatchObject({ exitCode: 1, setupError: { kind: 'write', path: '/tmp/files-test/a' } });
+    const chdir = await setup({ workingDirectory: '/no/such/dir' });
+    expect(chdir).toMatchObject({ exitCode: 1, setupError: { kind: 'chdir', path: '/no/such/dir' } });
+    expect((await run(['ls', '/tmp/files-test'])).stdout).toBe('a\n');
+  });
+
   it('keeps large outputs whole', async () => {
     const result = await run(['/bin/sh', '-c', 'seq 1 100000']);
     expect(result.stdout.split('\n')).toHaveLength(100001);

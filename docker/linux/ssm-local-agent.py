@@ -6,7 +6,10 @@ lines with it, so a Run Command process costs a fork here instead of a `docker e
 milliseconds of engine CPU each).
 
 emulator -> agent (stdin):
-  {"op":"run","id":"7","argv":["/bin/sh","-c","echo hi"],"cwd":"/tmp","env":{"K":"V"}}
+  {"op":"run","id":"7","argv":["/bin/sh","-c","echo hi"],"cwd":"/tmp","env":{"K":"V"},
+   "files":[{"path":"/x/y.sh","content":"echo hi\n","mode":493}]}
+                                                          files are written first (parent folders
+                                                          created, mode set), then cwd is checked
   {"op":"kill","id":"7"}
   {"op":"ping"}
 agent -> emulator (stdout):
@@ -20,6 +23,10 @@ agent -> emulator (stdout):
   {"id":"7","event":"killed"}                              every process of the group is gone
   {"event":"pong"}
   {"id":"7"|null,"event":"error","message":"..."}          a request it could not understand
+  {"id":"7","event":"exit","code":1,"signal":null,"stdout":"","stderr":"<base64>",
+   "setup":{"kind":"mkdir"|"write"|"chdir","path":"...","message":"..."}}
+                                                          writing a file or entering cwd failed:
+                                                          the process was not started
 
 Each process runs in its own session (start_new_session), so its process group is its whole tree:
 kill sends SIGKILL to the group and session and waits until no member is left. Each stream keeps
@@ -30,6 +37,7 @@ and exits, so nothing is left orphaned.
 import base64
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -37,7 +45,8 @@ import sys
 import threading
 import time
 
-VERSION = 1
+# 2: run requests may carry files, and setup failures are reported with "setup".
+VERSION = 2
 MAX_CAPTURED_BYTES = 8 * 1024 * 1024
 # After the process exits, how long its pipes may stay open (held by a background child) before
 # the exit is reported anyway; `docker exec` waits about as long.
@@ -167,11 +176,59 @@ def failed(run_id, code, message):
     send(dict(id=run_id, event="exit", code=code, signal=None, stdout="", stderr=b64(text)))
 
 
+def setup_failed(run_id, kind, path, message):
+    text = ("ssm-local: %s\n" % message).encode("utf-8", "replace")
+    setup = dict(kind=kind, path=path, message=message)
+    send(dict(id=run_id, event="exit", code=1, signal=None, stdout="", stderr=b64(text), setup=setup))
+
+
+def utf8(text):
+    """UTF-8 bytes of text; a lone surrogate (JSON allows one) becomes U+FFFD, as Node writes it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
+
+
+def valid_files(files):
+    return isinstance(files, list) and all(
+        isinstance(f, dict)
+        and isinstance(f.get("path"), str)
+        and f.get("path")
+        and isinstance(f.get("content"), str)
+        and (f.get("mode") is None or (isinstance(f.get("mode"), int) and 0 <= f.get("mode") <= 0o7777))
+        for f in files
+    )
+
+
+def write_files(run_id, files):
+    """Writes each file (creating its folder): True, or False once a failure has been reported."""
+    for entry in files:
+        path, mode = entry["path"], entry.get("mode")
+        folder = os.path.dirname(path)
+        try:
+            if folder:
+                os.makedirs(folder, exist_ok=True)
+        except OSError as error:
+            setup_failed(run_id, "mkdir", folder, "mkdir %s: %s" % (folder, error.strerror or error))
+            return False
+        try:
+            with open(path, "wb") as out:
+                out.write(utf8(entry["content"]))
+            if mode is not None:
+                os.chmod(path, mode)
+        except OSError as error:
+            setup_failed(run_id, "write", path, "open %s: %s" % (path, error.strerror or error))
+            return False
+    return True
+
+
 def start(request):
     run_id = request.get("id")
     argv = request.get("argv")
     cwd = request.get("cwd") or None
     extra = request.get("env") or {}
+    files = request.get("files") or []
     if not isinstance(run_id, str) or not run_id:
         return send(dict(id=None, event="error", message="run needs an id (a non-empty string)"))
     if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
@@ -180,13 +237,18 @@ def start(request):
         return send(dict(id=run_id, event="error", message="env must map names to strings"))
     if cwd is not None and not isinstance(cwd, str):
         return send(dict(id=run_id, event="error", message="cwd must be a string"))
+    if not valid_files(files):
+        return send(dict(id=run_id, event="error", message="files must be a list of {path, content, mode}"))
     with _runs_lock:
         duplicate = run_id in _runs
     if duplicate:
         return send(dict(id=run_id, event="error", message="a process with id %s is running" % run_id))
+    if not write_files(run_id, files):
+        return None
     # Checked here rather than left to Popen, so a bad directory and a missing program stay apart.
     if cwd is not None and not (os.path.isdir(cwd) and os.access(cwd, os.X_OK)):
-        return failed(run_id, 1, "working directory %s does not exist or is not accessible" % cwd)
+        message = "working directory %s does not exist or is not accessible" % cwd
+        return setup_failed(run_id, "chdir", cwd, message)
     env = dict(os.environ, **extra) if extra else None  # None: the agent's own, with no copy
     try:
         proc = subprocess.Popen(

@@ -83,27 +83,20 @@ const KNOWN = new Set([
 /** Marks a failure of the agent itself (not of the user's script) on the wrapper's stderr. */
 const AGENT_ERROR = '__ssm_local_agent_error__:';
 
-// $1 script text, $2 the step's folder, $3 working directory, $4 script file name.
-const PREPARE = `
-dir=$2
-if ! mkdir -p "$dir" 2>/dev/null; then
-  printf '%s%s' '${AGENT_ERROR}' "failed to create orchestrationDir directory, $dir" >&2; exit 1
-fi
-if ! { printf '%s' "$1" > "$dir/$4" && chmod 0755 "$dir/$4"; } 2>/dev/null; then
-  printf '%s%s' '${AGENT_ERROR}' "failed to create script file. open $dir/$4: permission denied" >&2; exit 1
-fi
-if ! cd "$3" 2>/dev/null; then
-  printf '%s%s' '${AGENT_ERROR}' "failed to run commands: chdir $3: no such file or directory" >&2; exit 1
-fi
-`;
-const SHELL_WRAPPER = `${PREPARE}exec sh -c "$dir/$4"\n`;
-const POWERSHELL_WRAPPER = `${PREPARE}
+/**
+ * The script file and the working directory go through the executor (ExecRequest.files and
+ * workingDirectory: no process of their own); the shell step then runs `sh -c <path>`, and the rare
+ * PowerShell step looks for PowerShell in a tiny wrapper. $1 is the script's path.
+ */
+const SHELL_ARGV = (path: string): string[] => ['sh', '-c', path];
+const POWERSHELL_WRAPPER = `
 for shell in /usr/bin/powershell /usr/bin/pwsh; do
-  if [ -x "$shell" ]; then exec "$shell" -f "$dir/$4"; fi
+  if [ -x "$shell" ]; then exec "$shell" -f "$1"; fi
 done
 printf '%s%s' '${AGENT_ERROR}' 'failed to run commands: fork/exec /usr/bin/pwsh: no such file or directory' >&2
 exit 1
 `;
+const POWERSHELL_ARGV = (path: string): string[] => ['/bin/sh', '-c', POWERSHELL_WRAPPER, 'ssm-agent', path];
 
 export function sanitizeStepName(name: string): string {
   return name.replace(/:/g, '').replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -162,9 +155,9 @@ export async function runStep(sc: StepContext, step: PluginStep): Promise<StepOu
   if (gate) return gate;
   switch (step.action) {
     case 'aws:runShellScript':
-      return runScript(sc, step, SHELL_WRAPPER, '_script.sh');
+      return runScript(sc, step, SHELL_ARGV, '_script.sh');
     case 'aws:runPowerShellScript':
-      return runScript(sc, step, POWERSHELL_WRAPPER, '_script.ps1');
+      return runScript(sc, step, POWERSHELL_ARGV, '_script.ps1');
     case 'aws:runDocument':
       return runDocument(sc, step);
     case 'aws:downloadContent':
@@ -292,18 +285,21 @@ export function skippedByExitCondition(
 async function runScript(
   sc: StepContext,
   step: PluginStep,
-  wrapper: string,
+  argvFor: (scriptPath: string) => string[],
   scriptName: string,
 ): Promise<StepOutcome> {
   const lines = commandLines(step.inputs.runCommand ?? step.inputs.commands);
   const script = `${lines.join('\n')}\n`;
   const workingDirectory = stringInput(step.inputs.workingDirectory) || DEFAULT_WORKING_DIRECTORY;
   const timeoutSeconds = executionTimeoutSeconds(step.inputs.timeoutSeconds);
+  const scriptPath = `${sc.directory}/${scriptName}`;
   let handle: ExecHandle;
   try {
     handle = await sc.executor.exec(sc.instance.containerId, {
-      argv: ['/bin/sh', '-c', wrapper, 'ssm-agent', script, sc.directory, workingDirectory, scriptName],
+      argv: argvFor(scriptPath),
+      workingDirectory,
       env: { AWS_SSM_INSTANCE_ID: sc.instance.instanceId, AWS_SSM_REGION_NAME: sc.region },
+      files: [{ path: scriptPath, content: script, mode: 0o755 }],
     });
   } catch (error) {
     return failedOutcome(`failed to run commands: ${error instanceof Error ? error.message : String(error)}`);
@@ -324,7 +320,27 @@ async function runScript(
     sc.timers.delete(timer);
     sc.control.detach(handle);
   }
+  if (result.setupError) {
+    return failedOutcome(setupFailure(result.setupError.kind, sc.directory, scriptPath, workingDirectory));
+  }
   return interpretExit(sc, result, timedOut);
+}
+
+/** The agent's own messages for a step it could not start (whatever the executor's reason). */
+function setupFailure(
+  kind: 'mkdir' | 'write' | 'chdir',
+  directory: string,
+  scriptPath: string,
+  workingDirectory: string,
+): string {
+  switch (kind) {
+    case 'mkdir':
+      return `failed to create orchestrationDir directory, ${directory}`;
+    case 'write':
+      return `failed to create script file. open ${scriptPath}: permission denied`;
+    case 'chdir':
+      return `failed to run commands: chdir ${workingDirectory}: no such file or directory`;
+  }
 }
 
 /**

@@ -19,6 +19,9 @@
 // - A script that kills the agent itself (`pkill python3`) ends its own run as if killed, and what
 //   else that agent ran keeps running unwatched; the next run starts a new agent.
 // - A paused container's runs wait until it is unpaused (the fallback answers containerLost).
+// - Files a request carries are written by the agent itself (os.makedirs, open, os.chmod) and the
+//   working directory checked before the process starts: no process of its own. Its setup-failure
+//   messages name Python's strerror ("mkdir /x: Permission denied"); the exec wrapper's are fixed.
 // - Instances have python3 (python3-minimal and its standard library), which the agent needs.
 import type Docker from 'dockerode';
 import { AgentSession } from './agent-session.js';
@@ -58,6 +61,8 @@ export class AgentExecutor extends DockerExecutor {
     }
     if (route === 'lost') return lostHandle();
     if (route === 'fallback') return super.exec(containerId, request);
+    // An agent from an older image ignores `files`: the exec wrapper writes them instead.
+    if (request.files?.length && !route.writesFiles) return super.exec(containerId, request);
     return route.run(request);
   }
 

@@ -9,7 +9,7 @@ import { Writable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { MAX_CAPTURED_BYTES } from './docker-executor.js';
-import type { ExecHandle, ExecRequest, ExecResult } from './executor.js';
+import type { ExecHandle, ExecRequest, ExecResult, ExecSetupError } from './executor.js';
 
 export const AGENT_PATH = '/usr/local/lib/ssm-local/agent.py';
 /** -I: ignore PYTHON* variables and the user's site folder; -S: no site import (faster start). */
@@ -26,6 +26,8 @@ interface AgentEvent {
   stdout?: string;
   stderr?: string;
   message?: string;
+  version?: number;
+  setup?: ExecSetupError;
 }
 
 /** Keeps at most MAX_CAPTURED_BYTES of one output stream (the agent caps it too). */
@@ -88,6 +90,8 @@ export class AgentSession {
   private partialLine: string[] = [];
   private agentStderr = '';
   private onReady: ((ready: boolean) => void) | undefined;
+  /** The agent's protocol version, from its `ready`. */
+  private version = 0;
   private readonly endListeners: Array<() => void> = [];
   private ended = false;
   /** Set when we know the container is going away (a restart we asked for). */
@@ -172,6 +176,11 @@ export class AgentSession {
     return this.ended;
   }
 
+  /** Whether the agent writes a request's files (version 2 on): an older one would ignore them. */
+  get writesFiles(): boolean {
+    return this.version >= 2;
+  }
+
   /** Called once when the session ends. */
   onceEnded(listener: () => void): void {
     if (this.ended) listener();
@@ -206,7 +215,10 @@ export class AgentSession {
     this.runs.set(id, run);
     if (this.runs.size === 1) this.holdProcess(true);
     if (this.ended) this.settleAfterEnd([run]);
-    else this.send({ op: 'run', id, argv: request.argv, cwd: request.workingDirectory, env: request.env });
+    else {
+      const { argv, workingDirectory: cwd, env, files } = request;
+      this.send({ op: 'run', id, argv, cwd, env, files });
+    }
     return { result, kill: () => this.kill(id, run) };
   }
 
@@ -275,7 +287,10 @@ export class AgentSession {
       else this.log(`agent said something that is not JSON: ${line.slice(0, 200)}`);
       return;
     }
-    if (event.event === 'ready') return this.onReady?.(true);
+    if (event.event === 'ready') {
+      this.version = typeof event.version === 'number' ? event.version : 0;
+      return this.onReady?.(true);
+    }
     const run = typeof event.id === 'string' ? this.runs.get(event.id) : undefined;
     switch (event.event) {
       case 'output':
@@ -289,6 +304,7 @@ export class AgentSession {
         this.settle(event.id!, run, {
           exitCode: run.killRequested ? null : (event.code ?? null),
           containerLost: false,
+          ...(event.setup ? { setupError: event.setup } : {}),
         });
         return;
       case 'killed':
@@ -307,7 +323,11 @@ export class AgentSession {
     }
   }
 
-  private settle(id: string, run: Run, end: { exitCode: number | null; containerLost: boolean }): void {
+  private settle(
+    id: string,
+    run: Run,
+    end: { exitCode: number | null; containerLost: boolean; setupError?: ExecSetupError },
+  ): void {
     if (run.settled) return;
     run.settled = true;
     this.runs.delete(id);

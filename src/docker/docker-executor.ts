@@ -1,8 +1,8 @@
 // The InstanceExecutor over a real Docker engine (dockerode, so DOCKER_HOST and friends work as
 // docker-modem reads them).
 //
-// Every process runs under a small wrapper script inside the container: the wrapper changes to the
-// working directory, starts the argv in a new session with `setsid` (so it leads its own process
+// Every process runs under a small wrapper script inside the container: the wrapper writes the
+// request's files (mkdir -p, printf, chmod), changes to the working directory, starts the argv in a new session with `setsid` (so it leads its own process
 // group) and writes that process-group id to /run/ssm-local/<exec>.pgid. kill() then runs a second
 // exec that sends SIGKILL to the whole group and session and waits until every member is gone.
 // A background job of a non-interactive shell is never a group leader, so setsid does not fork and
@@ -10,18 +10,29 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecHandle, ExecRequest, ExecResult, InstanceExecutor } from './executor.js';
+import type { ExecHandle, ExecRequest, ExecResult, ExecSetupError, InstanceExecutor } from './executor.js';
 
 /** Each stream keeps at most this much (memory protection; Run Command reports far less). */
 export const MAX_CAPTURED_BYTES = 8 * 1024 * 1024;
 
 const PGID_DIR = '/run/ssm-local';
 
-// $1 = pgid file, $2 = working directory ('' for the container's default), $3... = argv.
+/** Starts the wrapper's stderr when writing a file or entering the working directory failed. */
+const SETUP_ERROR = '__ssm_local_exec_setup_error__:';
+
+// $1 = pgid file, $2 = working directory ('' for the container's default), $3 = number of files,
+// then path, mode (octal, or '' to leave it) and content of each file, then argv.
 const WRAPPER = [
-  'f=$1; d=$2; shift 2',
+  'f=$1; d=$2; n=$3; shift 3',
   `mkdir -p ${PGID_DIR} 2>/dev/null`,
-  'if [ -n "$d" ]; then cd -- "$d" 2>/dev/null || { echo "ssm-local: working directory $d does not exist or is not accessible" >&2; exit 1; }; fi',
+  `fail() { printf '%s%s %s' '${SETUP_ERROR}' "$1" "$2" >&2; exit 1; }`,
+  'while [ "$n" -gt 0 ]; do',
+  '  p=$1; m=$2; c=$3; shift 3; n=$((n-1))',
+  '  case $p in */*) dir=${p%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac',
+  '  mkdir -p -- "$dir" 2>/dev/null || fail mkdir "$dir"',
+  `  { printf '%s' "$c" > "$p" && { [ -z "$m" ] || chmod "$m" "$p"; }; } 2>/dev/null || fail write "$p"`,
+  'done',
+  'if [ -n "$d" ]; then cd -- "$d" 2>/dev/null || fail chdir "$d"; fi',
   'setsid "$@" & child=$!',
   'echo "$child" > "$f" 2>/dev/null',
   'wait "$child"; rc=$?',
@@ -113,6 +124,12 @@ export class DockerExecutor implements InstanceExecutor {
           'ssm-local-exec',
           pgidFile,
           request.workingDirectory ?? '',
+          String(request.files?.length ?? 0),
+          ...(request.files ?? []).flatMap((file) => [
+            file.path,
+            file.mode === undefined ? '' : file.mode.toString(8),
+            file.content,
+          ]),
           ...request.argv,
         ],
         Env: Object.entries(request.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -144,6 +161,17 @@ export class DockerExecutor implements InstanceExecutor {
         done = true;
         void this.outcome(exec, containerId, startedAt, killed).then(({ exitCode, containerLost }) => {
           settled = true;
+          const setupError = exitCode === 1 ? parseSetupError(stderr.text()) : undefined;
+          if (setupError && !killed && !containerLost) {
+            resolve({
+              exitCode: 1,
+              stdout: stdout.text(),
+              stderr: `ssm-local: ${setupError.message}\n`,
+              containerLost,
+              setupError,
+            });
+            return;
+          }
           resolve({
             exitCode: killed || containerLost ? null : exitCode,
             stdout: stdout.text(),
@@ -232,6 +260,25 @@ export class DockerExecutor implements InstanceExecutor {
       if (check < checks - 1) await sleep(50);
     }
     return { exitCode, containerLost: false };
+  }
+}
+
+/** The wrapper's report of a file it could not write or a working directory it could not enter. */
+function parseSetupError(stderr: string): ExecSetupError | undefined {
+  if (!stderr.startsWith(SETUP_ERROR)) return undefined;
+  const rest = stderr.slice(SETUP_ERROR.length);
+  const space = rest.indexOf(' ');
+  const kind = rest.slice(0, space);
+  const path = rest.slice(space + 1);
+  switch (kind) {
+    case 'mkdir':
+      return { kind, path, message: `mkdir ${path}: cannot create the directory` };
+    case 'write':
+      return { kind, path, message: `open ${path}: cannot write the file` };
+    case 'chdir':
+      return { kind, path, message: `working directory ${path} does not exist or is not accessible` };
+    default:
+      return undefined;
   }
 }
 

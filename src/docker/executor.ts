@@ -3,11 +3,34 @@
 // of the state machines can use it directly and the real path is tested end to end.
 import type { Services } from '../core/capability.js';
 
+/** A file the executor writes inside the container before it starts the process. */
+export interface ExecFile {
+  /** Absolute path; missing parent folders are created (as `mkdir -p`). */
+  path: string;
+  /** Written as UTF-8, replacing any file already there. */
+  content: string;
+  /** Permission bits set after writing (e.g. 0o755); default: the container's umask applies. */
+  mode?: number;
+}
+
+/**
+ * Why the process was not started: creating a file's folder, writing the file (or setting its
+ * mode), or changing to the working directory failed. `path` is the folder, the file or the
+ * working directory; `message` the executor's own description.
+ */
+export interface ExecSetupError {
+  kind: 'mkdir' | 'write' | 'chdir';
+  path: string;
+  message: string;
+}
+
 export interface ExecRequest {
   /** argv run inside the container, e.g. ['/bin/sh', '-c', script]. */
   argv: string[];
   workingDirectory?: string;
   env?: Record<string, string>;
+  /** Written in this order before the working directory is entered and the process started. */
+  files?: ExecFile[];
 }
 
 export interface ExecResult {
@@ -17,6 +40,11 @@ export interface ExecResult {
   stderr: string;
   /** True when the container stopped or vanished while the process ran. */
   containerLost: boolean;
+  /**
+   * Set when the process never started because writing `files` or entering the working directory
+   * failed; exitCode is then 1 and stderr holds "ssm-local: <message>".
+   */
+  setupError?: ExecSetupError;
 }
 
 export interface ExecHandle {

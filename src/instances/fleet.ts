@@ -15,7 +15,7 @@ import {
   listFleetContainers,
   removeContainer,
 } from '../docker/containers.js';
-import type { DockerExecutor } from '../docker/docker-executor.js';
+import type { InstanceExecutor } from '../docker/executor.js';
 import { withTimeout } from '../docker/docker-executor.js';
 import { ensureImage, isImageKind, type ImageKind } from '../docker/images.js';
 import { SsmError } from '../protocol/errors.js';
@@ -83,7 +83,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
   constructor(
     private readonly services: Services,
     private readonly docker: Docker,
-    private readonly executor: DockerExecutor,
+    private readonly executor: InstanceExecutor,
     private readonly log: (line: string) => void = (line) => console.log(`ssm-local: ${line}`),
   ) {}
 

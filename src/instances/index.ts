@@ -45,6 +45,7 @@ import { instancesState } from './state.js';
 /** docker: for tests or a remote engine; default: dockerode's defaults (DOCKER_HOST, the socket). */
 export function instancesCapability(options: { docker?: Docker } = {}): Capability {
   let fleet: DockerFleet | undefined;
+  let executor: AgentExecutor | undefined;
   const fleetOrFail = (): DockerFleet => {
     if (!fleet) throw errors.internal('The instances capability has not started.');
     return fleet;
@@ -74,7 +75,7 @@ export function instancesCapability(options: { docker?: Docker } = {}): Capabili
     taggable: { ManagedInstance: managedInstance },
     start(services: Services) {
       const docker = options.docker ?? new Docker();
-      const executor = new AgentExecutor(docker);
+      executor = new AgentExecutor(docker);
       fleet = new DockerFleet(services, docker, executor);
       services.extensions.set(EXECUTOR_KEY, executor);
       services.extensions.set(FLEET_KEY, fleet);
@@ -83,6 +84,8 @@ export function instancesCapability(options: { docker?: Docker } = {}): Capabili
     },
     async stop() {
       await fleet?.stop();
+      // Each agent kills what it started and exits: an in-process restart leaves no session open.
+      await executor?.close();
     },
     status() {
       return fleet?.status() ?? { up: false, detail: 'not started' };
