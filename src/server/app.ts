@@ -35,6 +35,8 @@ export function createApp(runtime: Runtime): Hono {
   const model = serviceModel();
   const prefix = `${model.metadata.targetPrefix}.`;
   const { services } = runtime;
+  // Uptime is wall time since the app was made (the injected clock may be a test's fake one).
+  const createdAt = Date.now();
 
   app.get('/_ssm-local/health', (c) => {
     const capabilities: Record<string, { up: boolean; detail?: string }> = {};
@@ -44,7 +46,7 @@ export function createApp(runtime: Runtime): Hono {
     return c.json({
       service: 'ssm-local',
       version: VERSION,
-      uptimeSeconds: Math.round((Date.now() - runtime.startedAt.getTime()) / 1000),
+      uptimeSeconds: Math.round((Date.now() - createdAt) / 1000),
       capabilities,
       operationsImplemented: runtime.handlers.size,
       operationsInModel: Object.keys(model.operations).length,
