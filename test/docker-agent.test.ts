@@ -11,10 +11,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { AGENT_COMMAND } from '../src/docker/agent-session.js';
-import { LABEL, createInstanceContainer } from '../src/docker/containers.js';
+import { LABEL } from '../src/docker/containers.js';
 import { MAX_CAPTURED_BYTES } from '../src/docker/docker-executor.js';
-import { ensureImage } from '../src/docker/images.js';
-import { removeFleet, requireDocker } from './support/docker.js';
+import { createTestInstance, removeFleet, requireDocker } from './support/docker.js';
 
 const hasDocker = await requireDocker('in-container agent');
 
@@ -43,15 +42,7 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
   const waitForProcess = (pattern: string) => waitForList((list) => list.includes(pattern));
 
   beforeAll(async () => {
-    const image = await ensureImage(docker, 'linux', (line) => console.log(`[image] ${line}`));
-    const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
-    containerId = await createInstanceContainer(docker, {
-      fleet,
-      instanceId,
-      image,
-      hostname: 'agent-test',
-      labels: { [LABEL.fleet]: fleet, [LABEL.instanceId]: instanceId },
-    });
+    containerId = await createTestInstance(docker, fleet, 'agent-test');
   });
   afterAll(async () => {
     await executor.close();

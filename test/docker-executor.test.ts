@@ -4,12 +4,10 @@
 import Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL, createInstanceContainer } from '../src/docker/containers.js';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { DockerExecutor } from '../src/docker/docker-executor.js';
 import type { InstanceExecutor } from '../src/docker/executor.js';
-import { ensureImage } from '../src/docker/images.js';
-import { removeFleet, requireDocker } from './support/docker.js';
+import { createTestInstance, removeFleet, requireDocker } from './support/docker.js';
 
 const hasDocker = await requireDocker('Docker executor');
 
@@ -34,15 +32,7 @@ describe.skipIf(!hasDocker).each(executors)('%s', (_name, make) => {
   const processes = async (): Promise<string> => (await run(['ps', '-eo', 'pid,pgid,stat,args'])).stdout;
 
   beforeAll(async () => {
-    const image = await ensureImage(docker, 'linux', (line) => console.log(`[image] ${line}`));
-    const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
-    containerId = await createInstanceContainer(docker, {
-      fleet,
-      instanceId,
-      image,
-      hostname: 'exec-test',
-      labels: { [LABEL.fleet]: fleet, [LABEL.instanceId]: instanceId },
-    });
+    containerId = await createTestInstance(docker, fleet, 'exec-test');
   });
   afterAll(async () => removeFleet(fleet, docker));
 

@@ -18,7 +18,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartOptions } from '../../src/index.js';
-import { LABEL } from '../../src/docker/containers.js';
+import { LABEL, createInstanceContainer } from '../../src/docker/containers.js';
+import { ensureImage } from '../../src/docker/images.js';
 import { fleetAdminOf, type FleetAdmin } from '../../src/instances/admin.js';
 import { fleetOf, type Fleet, type ManagedInstance } from '../../src/instances/api.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -84,6 +85,19 @@ export interface DockerTestServer extends TestServer {
 }
 
 /** Removes every container of the fleet (deregistered ones included). */
+/** One bare instance container of the linux image in `fleet` (no server), for executor tests. */
+export async function createTestInstance(docker: Docker, fleet: string, hostname: string): Promise<string> {
+  const image = await ensureImage(docker, 'linux', (line) => console.log(`[image] ${line}`));
+  const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  return createInstanceContainer(docker, {
+    fleet,
+    instanceId,
+    image,
+    hostname,
+    labels: { [LABEL.fleet]: fleet, [LABEL.instanceId]: instanceId },
+  });
+}
+
 export async function removeFleet(fleet: string, docker = new Docker()): Promise<void> {
   const containers = await docker.listContainers({
     all: true,
