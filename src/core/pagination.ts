@@ -64,3 +64,12 @@ export function pageAfterKey<T>(
     ? { items, nextToken: encodeNextToken(operation, keyOf(last)) }
     : { items };
 }
+
+/** A copy of items in ascending code-unit order of their key (the order pageAfterKey resumes in). */
+export function sortedByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return [...items].sort((a, b) => {
+    const x = keyOf(a);
+    const y = keyOf(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}

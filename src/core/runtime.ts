@@ -12,7 +12,6 @@ export interface Runtime {
   services: Services;
   capabilities: Capability[];
   handlers: Map<string, AnyHandler>;
-  startedAt: Date;
   stop(): Promise<void>;
 }
 
@@ -57,7 +56,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     services,
     capabilities: options.capabilities,
     handlers,
-    startedAt: services.clock.now(),
     async stop() {
       for (const capability of [...options.capabilities].reverse()) await capability.stop?.();
       await store.close();

@@ -3,6 +3,7 @@
 // SearchKeyword, TagKey, tag:<key>) and the older DocumentFilterList, sorted by name, paginated.
 import type { ListDocumentsRequest, ListDocumentsResult } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
+import { sortedByKey } from '../core/pagination.js';
 import { SsmError } from '../protocol/errors.js';
 import { amazonDocuments } from './amazon.js';
 import { documentErrors } from './errors.js';
@@ -136,9 +137,10 @@ export function listDocuments(input: ListDocumentsRequest, ctx: RequestContext):
       }
     }
   }
-  const entries = candidates(ctx, owner)
-    .filter((entry) => filters.every((f) => f.key === 'Owner' || matches(entry, f)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = sortedByKey(
+    candidates(ctx, owner).filter((entry) => filters.every((f) => f.key === 'Owner' || matches(entry, f))),
+    (e) => e.name,
+  );
   const page = paginate(entries, (e) => e.name, input.MaxResults ?? DEFAULT_MAX_RESULTS, input.NextToken);
   return {
     DocumentIdentifiers: page.items.map((e) => identifier(e.doc, e.version, e.name, e.own)),

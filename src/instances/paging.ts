@@ -1,6 +1,6 @@
 // Opaque NextToken pagination by a unique key (see core/pagination.ts), so instances or activations
 // added or removed between pages never shift the next page.
-import { pageAfterKey } from '../core/pagination.js';
+import { pageAfterKey, sortedByKey } from '../core/pagination.js';
 
 export function paginate<T>(
   items: T[],
@@ -8,7 +8,7 @@ export function paginate<T>(
   maxResults: number,
   nextToken: string | undefined,
 ): { page: T[]; nextToken?: string } {
-  const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const sorted = sortedByKey(items, keyOf);
   const { items: page, nextToken: next } = pageAfterKey('instances', sorted, keyOf, maxResults, nextToken);
   return next === undefined ? { page } : { page, nextToken: next };
 }

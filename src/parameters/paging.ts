@@ -1,5 +1,5 @@
 // One page of rows in name order, resuming after the name a NextToken carries.
-import { decodeNextToken, encodeNextToken, isString } from '../core/pagination.js';
+import { pageAfterKey, sortedByKey } from '../core/pagination.js';
 
 export interface NamedRow<T> {
   sortName: string;
@@ -12,14 +12,10 @@ export function pageByName<T>(
   nextToken: string | undefined,
   maxResults: number,
 ): { items: T[]; nextToken?: string } {
-  const after = decodeNextToken(operation, nextToken, isString);
-  rows.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
-  const start = after === undefined ? 0 : rows.findIndex((row) => row.sortName > after);
-  const page = start < 0 ? [] : rows.slice(start, start + maxResults);
-  const last = page[page.length - 1];
-  const more = last !== undefined && rows[rows.length - 1] !== last;
+  const sorted = sortedByKey(rows, (row) => row.sortName);
+  const page = pageAfterKey(operation, sorted, (row) => row.sortName, maxResults, nextToken);
   return {
-    items: page.map((row) => row.view()),
-    ...(more ? { nextToken: encodeNextToken(operation, last.sortName) } : {}),
+    items: page.items.map((row) => row.view()),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   };
 }

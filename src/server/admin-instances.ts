@@ -13,20 +13,10 @@ import {
   type RegisterRequest,
 } from '../instances/admin.js';
 import { SsmError } from '../protocol/errors.js';
+import { parseJsonObject } from './body.js';
 
 async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new SsmError('SerializationException', 'Unable to parse the request body as JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SsmError('SerializationException', 'The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(await c.req.text());
 }
 
 export function mountInstanceAdmin(app: Hono, runtime: Runtime): void {

@@ -10,25 +10,12 @@ import { SsmError, errors } from '../protocol/errors.js';
 import { serviceModel } from '../protocol/model.js';
 import { CONTENT_TYPE, serializeError, serializeOutput } from '../protocol/serialize.js';
 import { validateInput } from '../protocol/validate.js';
+import { parseJsonObject } from './body.js';
 import { mountInstanceAdmin } from './admin-instances.js';
 
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw errors.serialization('Unable to parse the request body as JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw errors.serialization('The request body must be a JSON object.');
-  }
-  return parsed;
-}
 
 export function createApp(runtime: Runtime): Hono {
   const app = new Hono();
@@ -80,7 +67,7 @@ export function createApp(runtime: Runtime): Hono {
           body,
         };
       });
-      const input = validateInput(model.operations[operation]!, parseBody(body));
+      const input = validateInput(model.operations[operation]!, parseJsonObject(body));
       const handler = runtime.handlers.get(operation);
       if (!handler) throw errors.notImplemented(operation);
       const ctx: RequestContext = {
