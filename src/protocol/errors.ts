@@ -38,7 +38,6 @@ export const errors = {
   missingAuthentication: () =>
     new SsmError('MissingAuthenticationTokenException', 'Missing Authentication Token'),
   invalidResourceId: (message = '') => new SsmError('InvalidResourceId', message),
-  invalidResourceType: (message = '') => new SsmError('InvalidResourceType', message),
   tooManyTagsError: (message = '') => new SsmError('TooManyTagsError', message),
   invalidNextToken: (message = "The specified token isn't valid.") =>
     new SsmError('InvalidNextToken', message),
