@@ -77,7 +77,8 @@ export class LowStore implements Store {
 
   private constructor(
     adapter: Adapter<StoreDocument>,
-    private readonly journalPath: string | undefined,
+    /** The data file, or undefined in memory. */
+    private readonly path: string | undefined,
   ) {
     this.db = new Low(adapter, emptyDocument());
   }
@@ -103,8 +104,8 @@ export class LowStore implements Store {
         stringify: (data) => JSON.stringify(data),
       });
     }
-    const journalPath = path === ':memory:' ? undefined : `${path}.journal`;
-    const store = new LowStore(adapter, journalPath);
+    const store = new LowStore(adapter, path === ':memory:' ? undefined : path);
+    const journalPath = store.journalPath;
     await store.db.read();
     if (store.db.data?.format !== 1 || typeof store.db.data.regions !== 'object') {
       store.db.data = emptyDocument();
@@ -118,6 +119,10 @@ export class LowStore implements Store {
       }
     }
     return store;
+  }
+
+  private get journalPath(): string | undefined {
+    return this.path === undefined ? undefined : `${this.path}.journal`;
   }
 
   /** Applies the journal lines of the document's generation. Returns how many were applied. */
@@ -243,7 +248,7 @@ export class LowStore implements Store {
     }
     this.db.data.journal = (this.db.data.journal ?? 0) + 1;
     await this.db.write();
-    this.documentBytes = statSync(this.journalPath.slice(0, -'.journal'.length)).size;
+    this.documentBytes = statSync(this.path!).size;
     // The old journal's lines carry the previous generation, so a crash before this point is harmless.
     await this.journal?.close();
     this.journal = await open(this.journalPath, 'w');
