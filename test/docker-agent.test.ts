@@ -98,6 +98,7 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
   it('survives its own death under a running script: that run ends, the next opens a new agent', async () => {
     const victim = await executor.exec(containerId, { argv: ['/bin/sh', '-c', 'echo before; sleep 1005'] });
     await waitForProcess('sleep 1005');
+    await sleep(200); // output of a running process reaches the emulator within 50 ms
     const killer = await executor.exec(containerId, { argv: ['pkill', '-KILL', '-f', 'ssm-local/agent.py'] });
     expect(await victim.result).toMatchObject({ exitCode: null, containerLost: false, stdout: 'before\n' });
     expect((await killer.result).exitCode).toBeNull();
@@ -129,8 +130,10 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
           Cmd: ${JSON.stringify(AGENT_COMMAND)}, AttachStdin: true, AttachStdout: true, AttachStderr: true,
         });
         const stream = await exec.start({ hijack: true, stdin: true });
+        // Requests are handled in order: the pong comes once the tree has started.
         stream.write(JSON.stringify({ op: 'run', id: '1', argv: ['/bin/sh', '-c', 'sleep 1008 & sleep 1009'] }) + '\\n');
-        stream.on('data', (d) => { if (d.includes('started')) process.kill(process.pid, 'SIGKILL'); });
+        stream.write(JSON.stringify({ op: 'ping' }) + '\\n');
+        stream.on('data', (d) => { if (d.includes('pong')) process.kill(process.pid, 'SIGKILL'); });
       })();`;
     const child = spawn(process.execPath, ['-e', script, containerId], {
       stdio: 'ignore',
@@ -167,11 +170,12 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
       JSON.stringify({ op: 'run', id: 'f', argv: ['true'], cwd: '/no/such/dir' }),
       JSON.stringify({ op: 'kill', id: 'unknown' }),
       JSON.stringify({ op: 'run', id: 'd', argv: ['/bin/echo', 'still here'] }),
+      JSON.stringify({ op: 'run', id: 'g', argv: ['/bin/sh', '-c', 'echo early; sleep 0.5; echo late'] }),
       JSON.stringify({ op: 'ping' }),
     ];
     stream.write(lines.map((l) => `${l}\n`).join(''));
     const deadline = Date.now() + 10_000;
-    while (!(text.includes('"pong"') && text.includes('"exit"'))) {
+    while (!(text.includes('"pong"') && text.includes('"id":"g","event":"exit"'))) {
       if (Date.now() > deadline) throw new Error(`the agent answered only: ${text}`);
       await sleep(20);
     }
@@ -180,7 +184,7 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(events[0]).toMatchObject({ event: 'ready', version: 2 });
+    expect(events[0]).toMatchObject({ event: 'ready', version: 3 });
     const errors = events.filter((e) => e.event === 'error');
     expect(errors.map((e) => e.id)).toEqual([null, null, 'a', 'b', 'c', 'e']);
     expect(errors[2]!.message).toBe("unknown op 'dance'");
@@ -197,12 +201,33 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
         },
       }),
     ]);
-    const ofD = events.filter((e) => e.id === 'd');
-    expect(ofD.map((e) => e.event)).toEqual(expect.arrayContaining(['started', 'exit']));
-    expect(ofD.at(-1)).toMatchObject({ event: 'exit', code: 0, signal: null });
-    // Output is streamed while the process runs; what is left rides on the exit event.
-    const printed = ofD.map((e) => Buffer.from(String(e.stdout ?? ''), 'base64').toString()).join('');
-    expect(printed).toBe('still here\n');
+    // A process that ends at once: its output rides on the exit event, the only one it gets.
+    // A process that keeps running gets its output streamed before its exit.
+    const ofG = events.filter((e) => e.id === 'g');
+    expect(ofG.map((e) => e.event)).toEqual(['output', 'exit']);
+    expect(atob(String(ofG[0]!.stdout))).toBe('early\n');
+    expect(atob(String(ofG[1]!.stdout))).toBe('late\n');
+    expect(events.filter((e) => e.id === 'd')).toEqual([
+      { id: 'd', event: 'exit', code: 0, signal: null, stdout: btoa('still here\n'), stderr: '' },
+    ]);
+  });
+
+  it('finds a bare program on the PATH it is given, and gives scripts SIGPIPE back', async () => {
+    await run([
+      '/bin/sh',
+      '-c',
+      'mkdir -p /opt/tools && printf "#!/bin/sh\\necho tool\\n" > /opt/tools/mytool && chmod 755 /opt/tools/mytool',
+    ]);
+    const handle = await executor.exec(containerId, { argv: ['mytool'], env: { PATH: '/opt/tools' } });
+    expect(await handle.result).toMatchObject({ exitCode: 0, stdout: 'tool\n' });
+    expect(await run(['mytool'])).toMatchObject({ exitCode: 127, stdout: '' });
+    // The agent (Python) ignores SIGPIPE; `yes` must still die of it quietly, as under any shell.
+    expect(await run(['/bin/sh', '-c', 'yes | head -n 1'])).toEqual({
+      exitCode: 0,
+      stdout: 'y\n',
+      stderr: '',
+      containerLost: false,
+    });
   });
 
   it('falls back to one docker exec per process in a container without python3', async () => {

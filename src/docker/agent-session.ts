@@ -319,7 +319,7 @@ export class AgentSession {
         }
         return;
       default:
-        return; // started, pong
+        return; // pong
     }
   }
 
