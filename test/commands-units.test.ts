@@ -1,7 +1,15 @@
 // Run Command without containers: the answer when no Docker engine is reachable, and the pure parts
 // of the status machine and output formatting that every real-container test relies on.
-import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import {
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+} from '@aws-sdk/client-ssm';
 import Docker from 'dockerode';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsCapability } from '../src/commands/index.js';
 import { pluginOutput } from '../src/commands/output.js';
@@ -63,6 +71,98 @@ describe('Run Command with no Docker engine', () => {
       ),
     );
     expect(none.name).toBe('InvocationDoesNotExist');
+  });
+});
+
+describe('Run Command state in the data file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'ssm-local-commands-file-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('reads a data file that keeps invocations inside their command, and rewrites it', async () => {
+    // The layout ssm-local wrote before each invocation became a record of its own.
+    const dataPath = join(folder, 'old.json');
+    const commandId = '1a2b3c4d-0000-4000-8000-000000000001';
+    const plugin = {
+      name: 'runShellScript',
+      status: 'Success',
+      statusDetails: 'Success',
+      responseCode: 0,
+      startedAt: 1_700_000_000_000,
+      finishedAt: 1_700_000_001_000,
+      stdout: 'kept\n',
+      stderr: '',
+    };
+    const stored = {
+      commandId,
+      seq: 0,
+      documentName: 'AWS-RunShellScript',
+      documentVersion: '$DEFAULT',
+      resolvedVersion: '1',
+      schemaVersion: '1.2',
+      comment: '',
+      parameters: { commands: ['echo kept'] },
+      instanceIds: ['i-0123456789abcdef0', 'i-0123456789abcdef1'],
+      targets: [],
+      requestedAt: 1_700_000_000_000,
+      expiresAt: 1_700_003_600_000,
+      timeoutSeconds: 3600,
+      maxConcurrency: '50',
+      maxErrors: '0',
+      outputS3Region: 'us-east-1',
+      outputS3BucketName: '',
+      outputS3KeyPrefix: '',
+      serviceRole: '',
+      notificationConfig: { NotificationArn: '', NotificationEvents: [], NotificationType: '' },
+      cloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
+      steps: [
+        { action: 'aws:runShellScript', name: 'runShellScript', inputs: { runCommand: ['echo kept'] } },
+      ],
+      cancelRequested: false,
+      invocations: ['i-0123456789abcdef0', 'i-0123456789abcdef1'].map((instanceId) => ({
+        instanceId,
+        instanceName: instanceId,
+        status: 'Success',
+        statusDetails: 'Success',
+        plugins: [plugin],
+      })),
+    };
+    writeFileSync(
+      dataPath,
+      JSON.stringify({
+        format: 1,
+        journal: 1,
+        regions: { '000000000000/us-east-1': { commands: { commands: { [commandId]: stored } } } },
+      }),
+    );
+    for (let start = 0; start < 2; start++) {
+      const server = await startTestServer({ dataPath });
+      try {
+        const ssm = server.client();
+        const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
+        expect(listed.Commands?.[0]).toMatchObject({ Status: 'Success', TargetCount: 2, CompletedCount: 2 });
+        const invocations = await ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId }));
+        expect(invocations.CommandInvocations?.map((i) => i.InstanceId)).toEqual([
+          'i-0123456789abcdef0',
+          'i-0123456789abcdef1',
+        ]);
+        const one = await ssm.send(
+          new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: 'i-0123456789abcdef1' }),
+        );
+        expect(one).toMatchObject({ Status: 'Success', StandardOutputContent: 'kept\n' });
+      } finally {
+        await server.stop();
+      }
+      // Rewritten at the first start: the command no longer carries its invocations.
+      const document = JSON.parse(readFileSync(dataPath, 'utf8')) as {
+        regions: Record<string, { commands: { commands: Record<string, object>; invocations: object } }>;
+      };
+      const state = document.regions['000000000000/us-east-1']!.commands;
+      expect(Object.keys(state.commands[commandId]!)).not.toContain('invocations');
+      expect(Object.keys(state.invocations)).toEqual([
+        `${commandId}/i-0123456789abcdef0`,
+        `${commandId}/i-0123456789abcdef1`,
+      ]);
+    }
   });
 });
 

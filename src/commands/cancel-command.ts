@@ -4,7 +4,7 @@ import type { CancelCommandRequest, CancelCommandResult } from '@aws-sdk/client-
 import type { RequestContext } from '../core/capability.js';
 import { SsmError } from '../protocol/errors.js';
 import type { CommandEngine } from './engine.js';
-import { commandRecord, findCommand } from './state.js';
+import { findCommand, wholeCommandRecords } from './state.js';
 import { invalidInstances } from './targets.js';
 
 export function cancelCommand(engine: () => CommandEngine) {
@@ -22,7 +22,7 @@ export function cancelCommand(engine: () => CommandEngine) {
       command,
       ids,
     );
-    await ctx.persist([commandRecord(command.commandId)]);
+    await ctx.persist(wholeCommandRecords(command));
     return {};
   };
 }

@@ -2,7 +2,7 @@
 // MaxConcurrency invocations at once, no new ones once errors exceed MaxErrors, instances that are
 // offline retried (Delayed) until the command expires (DeliveryTimedOut), CancelCommand and expiry
 // kill the running process. Every change is written to the store as it happens.
-import type { RequestContext, Services } from '../core/capability.js';
+import type { ChangedRecord, RequestContext, Services } from '../core/capability.js';
 import { executorOf, type InstanceExecutor } from '../docker/executor.js';
 import { fleetOf, type ManagedInstance } from '../instances/api.js';
 import type { RegionScope } from '../store/store.js';
@@ -22,6 +22,9 @@ import {
   commandList,
   commandRecord,
   findCommand,
+  invocationRecord,
+  needsRewrite,
+  wholeCommandRecords,
   type StoredCommand,
   type StoredInvocation,
   type StoredPlugin,
@@ -71,11 +74,20 @@ export class CommandEngine {
     return this.services.store.scope(ref.accountId, ref.region);
   }
 
-  /** Writes what changed: the command's own record, or (after a restart) everything. */
-  private async persist(ref?: CommandRef): Promise<void> {
+  /**
+   * Writes what changed: the invocations named, or the command with all its invocations, or (with
+   * no ref: after a restart) everything.
+   */
+  private async persist(ref?: CommandRef, changed?: StoredInvocation[]): Promise<void> {
+    let records: ChangedRecord[] | undefined;
+    if (ref) {
+      const command = findCommand(this.scope(ref), ref.commandId);
+      if (changed) records = changed.map((i) => invocationRecord(ref.commandId, i.instanceId));
+      else records = command ? wholeCommandRecords(command) : [commandRecord(ref.commandId)];
+    }
     try {
       await this.services.store.persist(
-        ref ? [{ accountId: ref.accountId, region: ref.region, ...commandRecord(ref.commandId) }] : undefined,
+        records?.map((r) => ({ accountId: ref!.accountId, region: ref!.region, ...r })),
       );
     } catch (error) {
       console.error('ssm-local: could not save Run Command state:', error);
@@ -168,7 +180,7 @@ export class CommandEngine {
     if (this.stopped) return;
     const instances = new Map(live.map((i) => [i.instanceId, i]));
     running = command.invocations.filter(invocationIsRunning).length;
-    let changed = false;
+    const changed: StoredInvocation[] = [];
     let delayed = false;
     for (const invocation of command.invocations) {
       if (running >= limit) break;
@@ -179,18 +191,19 @@ export class CommandEngine {
         if (invocation.status !== 'Delayed') {
           invocation.status = 'Delayed';
           invocation.statusDetails = 'Delayed';
-          changed = true;
+          changed.push(invocation);
         }
         delayed = true;
         continue;
       }
       invocation.status = 'InProgress';
       invocation.statusDetails = 'InProgress';
-      changed = true;
+      if (invocation.plugins[0]) startPlugin(invocation.plugins[0], this.now());
+      changed.push(invocation);
       running++;
       this.launch(ref, command, invocation, instance, executor);
     }
-    if (changed) await this.persist(ref);
+    if (changed.length > 0) await this.persist(ref, changed);
     if (delayed) this.retryLater(ref);
   }
 
@@ -253,11 +266,12 @@ export class CommandEngine {
       const step = command.steps[index]!;
       const plugin = invocation.plugins[index]!;
       if (control.stopped || this.stopped) break;
-      plugin.status = 'InProgress';
-      plugin.statusDetails = 'InProgress';
-      plugin.startedAt = this.now();
-      await this.persist(ref);
-      if (control.stopped || this.stopped) break;
+      if (index > 0) {
+        // Written with the previous step's result (the first step started with the invocation).
+        startPlugin(plugin, this.now());
+        await this.persist(ref, [invocation]);
+        if (control.stopped || this.stopped) break;
+      }
       const skipped = skippedByExitCondition(command.steps, outcomes, index);
       let result: StepOutcome;
       if (skipped) {
@@ -276,12 +290,10 @@ export class CommandEngine {
       outcomes.push(result);
       if (plugin.status !== 'InProgress') break; // settled by expiry meanwhile
       recordOutcome(plugin, result, this.now());
-      // The last step's result is written with the invocation's, just below.
-      if (!control.stopped && index < command.steps.length - 1) await this.persist(ref);
     }
     if (this.stopped) return;
     this.finishInvocation(invocation, control);
-    await this.persist(ref);
+    await this.persist(ref, [invocation]);
   }
 
   /** exit 194: the agent reboots the instance and runs the step again once it is back. */
@@ -412,7 +424,9 @@ export class CommandEngine {
         refs.push({ accountId: scope.accountId, region: scope.region, commandId: command.commandId });
       }
     }
-    if (refs.length === 0) return;
+    // A data file from before invocations were records of their own is rewritten in the new form.
+    const migrated = this.services.store.scopes().some(needsRewrite);
+    if (refs.length === 0 && !migrated) return;
     await this.persist();
     // Deliver what is left once every capability (the fleet in particular) has started.
     const timer = setTimeout(() => refs.forEach((ref) => this.track(ref)), 0);
@@ -438,6 +452,12 @@ function stepDirectory(command: StoredCommand, index: number): string {
     return `${sanitizeStepName(step.name)}/${sanitizeStepName(id)}`;
   }
   return sanitizeStepName(step.name);
+}
+
+function startPlugin(plugin: StoredPlugin, now: number): void {
+  plugin.status = 'InProgress';
+  plugin.statusDetails = 'InProgress';
+  plugin.startedAt = now;
 }
 
 function recordOutcome(plugin: StoredPlugin, result: StepOutcome, now: number): void {

@@ -9,7 +9,13 @@ import { fleetOf, type ManagedInstance } from '../instances/api.js';
 import { SsmError } from '../protocol/errors.js';
 import type { CommandEngine } from './engine.js';
 import { stepTimeoutSeconds } from './plugins.js';
-import { commandRecord, commandsState, type StoredCommand, type StoredInvocation } from './state.js';
+import {
+  addCommand,
+  commandsState,
+  wholeCommandRecords,
+  type StoredCommand,
+  type StoredInvocation,
+} from './state.js';
 import { pendingPlugin, settleUnfinishedPlugins } from './status.js';
 import { invalidInstances, resolveTargets } from './targets.js';
 import { commandView } from './views.js';
@@ -153,9 +159,9 @@ export function sendCommand(engine: () => CommandEngine) {
         Alarms: (input.AlarmConfiguration.Alarms ?? []).map((a) => ({ Name: a.Name! })),
       };
     }
-    state.commands[command.commandId] = command;
+    addCommand(state, command);
     const view = commandView(command);
-    await ctx.persist([commandRecord(command.commandId)]);
+    await ctx.persist(wholeCommandRecords(command));
     engine().track({ accountId: ctx.accountId, region: ctx.region, commandId: command.commandId }, instances);
     return { Command: view };
   };

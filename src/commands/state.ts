@@ -11,6 +11,8 @@ import type { RegionScope } from '../store/store.js';
 import type { PluginStep } from '../documents/api.js';
 
 export const CAPABILITY = 'commands';
+const COMMANDS = 'commands';
+const INVOCATIONS = 'invocations';
 
 /** One plugin (step) of one invocation. */
 export interface StoredPlugin {
@@ -80,16 +82,84 @@ export interface StoredCommand {
   steps: PluginStep[];
   /** CancelCommand without InstanceIds. */
   cancelRequested: boolean;
+  /**
+   * One per target, in the order they were resolved. Not part of the command's stored record (the
+   * property is not enumerable, so JSON leaves it out): each invocation is a record of its own, so
+   * a change to one invocation writes that invocation, not all of them.
+   */
   invocations: StoredInvocation[];
 }
 
 export interface CommandsState {
-  /** By CommandId, in the order they were sent (a keyed collection, so writes are journaled). */
+  /** By CommandId, in the order they were sent (keyed collections, so writes are journaled). */
   commands: Record<string, StoredCommand>;
+  /** By `<CommandId>/<InstanceId>`, each command's in its target order. */
+  invocations: Record<string, StoredInvocation>;
 }
 
+/** States whose commands have their invocations attached (after a load from disk). */
+const attached = new WeakSet<CommandsState>();
+/** States whose data file kept invocations inside their commands (written before the split). */
+const migrated = new WeakSet<CommandsState>();
+
 export function commandsState(scope: RegionScope): CommandsState {
-  return scope.get<CommandsState>(CAPABILITY, () => ({ commands: {} }));
+  const state = scope.get<CommandsState>(CAPABILITY, () => ({ commands: {}, invocations: {} }));
+  if (!attached.has(state)) attachInvocations(state);
+  return state;
+}
+
+/** Sets a command's invocations (not enumerable: they are stored as records of their own). */
+function setInvocations(command: StoredCommand, invocations: StoredInvocation[]): void {
+  Object.defineProperty(command, 'invocations', {
+    value: invocations,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * Gives every command loaded from disk its invocations. A data file written before invocations
+ * were records of their own keeps them inside the command: they are moved out (the caller that
+ * migrated writes the whole file, see migratedScopes).
+ */
+function attachInvocations(state: CommandsState): void {
+  attached.add(state);
+  state.invocations ??= {};
+  const byCommand = new Map<string, StoredInvocation[]>();
+  for (const [key, invocation] of Object.entries(state.invocations)) {
+    const commandId = key.slice(0, key.lastIndexOf('/'));
+    const list = byCommand.get(commandId);
+    if (list) list.push(invocation);
+    else byCommand.set(commandId, [invocation]);
+  }
+  for (const command of Object.values(state.commands)) {
+    const inline = Object.getOwnPropertyDescriptor(command, 'invocations');
+    if (inline?.enumerable && Array.isArray(inline.value)) {
+      const invocations = inline.value as StoredInvocation[];
+      for (const invocation of invocations) {
+        state.invocations[invocationKey(command.commandId, invocation.instanceId)] = invocation;
+      }
+      migrated.add(state);
+      setInvocations(command, invocations);
+    } else {
+      setInvocations(command, byCommand.get(command.commandId) ?? []);
+    }
+  }
+}
+
+/** Whether loading this scope moved invocations out of their commands (the file needs a rewrite). */
+export function needsRewrite(scope: RegionScope): boolean {
+  return migrated.has(commandsState(scope));
+}
+
+/** Adds a new command and its invocations to the state. */
+export function addCommand(state: CommandsState, command: StoredCommand): void {
+  setInvocations(command, command.invocations);
+  state.commands[command.commandId] = command;
+  for (const invocation of command.invocations) {
+    state.invocations[invocationKey(command.commandId, invocation.instanceId)] = invocation;
+  }
 }
 
 /** Every command of this account and region, oldest first. */
@@ -102,7 +172,24 @@ export function findCommand(scope: RegionScope, commandId: string): StoredComman
   return Object.hasOwn(commands, commandId) ? commands[commandId] : undefined;
 }
 
-/** The store record a command is kept in, for persist(). */
+function invocationKey(commandId: string, instanceId: string): string {
+  return `${commandId}/${instanceId}`;
+}
+
+/** The store record a command's own fields are kept in, for persist(). */
 export function commandRecord(commandId: string): ChangedRecord {
-  return { capability: CAPABILITY, collection: 'commands', key: commandId };
+  return { capability: CAPABILITY, collection: COMMANDS, key: commandId };
+}
+
+/** The store record one invocation is kept in, for persist(). */
+export function invocationRecord(commandId: string, instanceId: string): ChangedRecord {
+  return { capability: CAPABILITY, collection: INVOCATIONS, key: invocationKey(commandId, instanceId) };
+}
+
+/** The records of a command and all its invocations (a new command, or a change to all of them). */
+export function wholeCommandRecords(command: StoredCommand): ChangedRecord[] {
+  return [
+    commandRecord(command.commandId),
+    ...command.invocations.map((i) => invocationRecord(command.commandId, i.instanceId)),
+  ];
 }
