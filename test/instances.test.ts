@@ -10,6 +10,7 @@ import {
   type InstanceInformationStringFilter,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import Modem from 'docker-modem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from './support/server.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
@@ -212,6 +213,23 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
       );
       expect(error.name).toBe('InvalidResourceId');
     }
+  });
+
+  it('answers from the container list it watches: no engine call per request while nothing changes', async () => {
+    await describeAll();
+    const dial = Modem.prototype.dial;
+    let engineCalls = 0;
+    Modem.prototype.dial = function (this: Modem, ...args: Parameters<typeof dial>) {
+      engineCalls++;
+      dial.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < 5; i++) expect(await ids()).toEqual([EC2_ID, MANAGED_ID]);
+      expect((await ssm.send(new GetConnectionStatusCommand({ Target: EC2_ID }))).Status).toBe('connected');
+    } finally {
+      Modem.prototype.dial = dial;
+    }
+    expect(engineCalls).toBe(0);
   });
 
   it('reports ConnectionLost while a container is stopped, and Online again once it runs', async () => {

@@ -1,8 +1,9 @@
 // The fleet: managed instances backed by Docker containers. On start it adopts the containers it
 // made before (by label) and creates, in the background, those the fleet file declares and that are
 // missing, so the server answers at once and instances appear as their containers come up. The
-// container list is asked of the engine on every call, so PingStatus is always current; facts read
-// from inside a container (os-release, host name) are cached per container.
+// container list is read again whenever Docker's event stream reports a change to one of the
+// fleet's containers (ContainerWatch), so PingStatus is current without asking the engine on every
+// request; facts read from inside a container (os-release, host name) are cached per container.
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import type { CapabilityStatus, Services, Tag } from '../core/capability.js';
@@ -15,6 +16,7 @@ import {
   listFleetContainers,
   removeContainer,
 } from '../docker/containers.js';
+import { ContainerWatch } from '../docker/container-watch.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import { withTimeout } from '../docker/docker-executor.js';
 import { ensureImage, isImageKind, type ImageKind } from '../docker/images.js';
@@ -79,6 +81,8 @@ export class DockerFleet implements Fleet, FleetAdmin {
   private ready: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The fleet's container list, read again only when Docker reports a change. */
+  private watch: ContainerWatch | undefined;
 
   constructor(
     private readonly services: Services,
@@ -99,6 +103,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
       const file = readFleetFile(path);
       this.fleet = file.fleet;
       this.entries = file.instances;
+      this.watch = new ContainerWatch(this.docker, this.fleet);
     } catch (error) {
       this.state = { up: false, detail: (error as Error).message };
       console.error(`ssm-local: ${(error as Error).message}; running with no instances`);
@@ -110,6 +115,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.watch?.stop();
     await Promise.allSettled([...this.pending]);
   }
 
@@ -292,6 +298,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
       hostname: hostnameFor(entry.name, instanceId),
       labels,
     });
+    this.watch?.invalidate();
     const member = this.memberFromLabels(containerId, labels);
     if (!member) throw new Error(`instance ${instanceId} could not be created`);
     this.members.set(instanceId, member);
@@ -324,7 +331,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
     if (chosen.length === 0) return [];
     let containers: Docker.ContainerInfo[];
     try {
-      containers = await withTimeout(listFleetContainers(this.docker, this.fleet), 10_000);
+      containers = await withTimeout(this.containers(), 10_000);
     } catch (error) {
       this.state = { up: false, detail: `the Docker engine does not answer: ${(error as Error).message}` };
       return [];
@@ -361,6 +368,11 @@ export class DockerFleet implements Fleet, FleetAdmin {
         };
       }),
     );
+  }
+
+  /** The fleet's containers: the watched list, or (with no fleet file) a fresh one. */
+  private containers(): Promise<Docker.ContainerInfo[]> {
+    return this.watch ? this.watch.list() : listFleetContainers(this.docker, this.fleet);
   }
 
   private async factsOf(member: Member, online: boolean, exists: boolean): Promise<ContainerFacts> {
@@ -445,6 +457,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
     } catch {
       // gone
     }
+    this.watch?.invalidate();
   }
 
   // ---- FleetAdmin ----
@@ -526,6 +539,7 @@ export class DockerFleet implements Fleet, FleetAdmin {
     delete state.tags[instanceId];
     await this.services.store.persist();
     await this.track(removeContainer(this.docker, member.containerId));
+    this.watch?.invalidate();
     this.facts.delete(member.containerId);
     this.log(`instance ${instanceId} (${member.name}) removed`);
     return true;
