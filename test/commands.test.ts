@@ -5,6 +5,7 @@ import {
   DescribeDocumentCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
+  PutParameterCommand,
   SendCommandCommand,
   waitUntilCommandExecuted,
   type SSMClient,
@@ -243,6 +244,21 @@ describe.skipIf(!hasDocker)('Run Command', () => {
       expect(script).toBe(
         `/var/lib/amazon/ssm/${web1}/document/orchestration/${command.CommandId}/awsrunShellScript/0.awsrunShellScript/_script.sh`,
       );
+    });
+
+    it('puts the Parameter Store values that {{ssm:name}} references into the script', async () => {
+      await ssm.send(
+        new PutParameterCommand({ Name: '/app/greeting', Value: 'hello from the store', Type: 'String' }),
+      );
+      const command = await runShell(ssm, ['echo "{{ssm:/app/greeting}}"'], { InstanceIds: [web1] });
+      // The command keeps the parameters as they were sent; the script gets the value.
+      expect(command.Parameters).toEqual({ commands: ['echo "{{ssm:/app/greeting}}"'] });
+      const result = await settled(ssm, command.CommandId!, web1);
+      expect(result).toMatchObject({ Status: 'Success', StandardOutputContent: 'hello from the store\n' });
+      const missing = await errorOf(() =>
+        runShell(ssm, ['echo {{ssm:/app/nothing}}'], { InstanceIds: [web1] }),
+      );
+      expect(missing.name).toBe('InvalidParameters');
     });
 
     it('reports the real exit code, keeps stdout and stderr apart, and fails', async () => {

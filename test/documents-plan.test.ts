@@ -1,7 +1,12 @@
 // The execution contract Run Command uses (src/documents/api.ts): resolveForExecution and plan —
 // parameter binding, defaults, validation, interpolation, nesting. Documents are created through the
 // SDK against a real server; the API is called with a context for the same account and region.
-import { CreateDocumentCommand, UpdateDocumentCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  CreateDocumentCommand,
+  PutParameterCommand,
+  UpdateDocumentCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../src/core/capability.js';
 import { documentsOf, type DocumentsApi, type PluginStep } from '../src/documents/api.js';
@@ -244,16 +249,40 @@ describe('plan: schema 2.2 documents', () => {
     }
   });
 
-  it('refuses Parameter Store references it cannot resolve, saying so', async () => {
+  it('resolves {{ssm:name}} Parameter Store references in supplied values and defaults', async () => {
+    const put = (Name: string, Value: string, Type: 'String' | 'StringList' | 'SecureString' = 'String') =>
+      ssm.send(new PutParameterCommand({ Name, Value, Type, Overwrite: true }));
+    await put('/my/command', 'echo first');
+    await put('/my/command', 'echo second');
+    await put('/my/list', 'a,b');
+    await put('/my/secret', 'hush', 'SecureString');
     await create('Ssm-Ref', {
       schemaVersion: '2.2',
-      parameters: { cmd: { type: 'String', default: '{{ssm:/my/command}}' } },
-      mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['{{ cmd }}'] } }],
+      parameters: {
+        cmd: { type: 'String', default: '{{ssm:/my/command}}' },
+        extra: { type: 'StringList', default: ['echo {{ ssm:/my/list }}'] },
+      },
+      mainSteps: [
+        { action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['{{ cmd }}', '{{ extra }}'] } },
+      ],
     });
-    const error = thrown(() => planOf('Ssm-Ref', {}));
-    expect(error.name).toBe('InvalidParameters');
-    expect(error.message).toContain('Parameter Store');
-    expect(planOf('Ssm-Ref', { cmd: ['date'] })[0]!.inputs['runCommand']).toEqual(['date']);
+    const commands = (supplied: Record<string, string[]>) =>
+      planOf('Ssm-Ref', supplied)[0]!.inputs['runCommand'];
+    expect(commands({})).toEqual(['echo second', 'echo a,b']);
+    // A version (or label) selects as GetParameter does; text around a reference stays.
+    expect(commands({ cmd: ['{{ssm:/my/command:1}} && date'] })).toEqual(['echo first && date', 'echo a,b']);
+    expect(commands({ cmd: ['date'], extra: ['x', '{{ssm:/my/list}}'] })).toEqual(['date', 'x', 'a,b']);
+
+    const missing = thrown(() => planOf('Ssm-Ref', { cmd: ['{{ssm:/no/such}}'] }));
+    expect(missing.name).toBe('InvalidParameters');
+    expect(missing.message).toBe(
+      'Parameter "cmd" refers to the Parameter Store parameter "/no/such", which does not exist.',
+    );
+    const missingVersion = thrown(() => planOf('Ssm-Ref', { cmd: ['{{ssm:/my/command:9}}'] }));
+    expect(missingVersion.name).toBe('InvalidParameters');
+    const secure = thrown(() => planOf('Ssm-Ref', { cmd: ['{{ssm:/my/secret}}'] }));
+    expect(secure.name).toBe('InvalidParameters');
+    expect(secure.message).toContain('SecureString');
   });
 
   it('plans YAML documents the same way', async () => {

@@ -3,9 +3,11 @@
 // step runs, engine.ts for delivery, concurrency, errors, cancel and expiry).
 //
 // What differs from real SSM:
-// - There is no SSM Agent: ssm-local plays the agent's part, running each step with `docker exec`
-//   the way the agent runs it (script file, `sh -c`, working directory /usr/bin, exit codes and the
-//   agent's error lines). Output becomes visible when a step finishes, not while it runs.
+// - There is no SSM Agent: ssm-local plays the agent's part, running each step through its own
+//   small agent in the container (docker/linux/ssm-local-agent.py; one `docker exec` per process for
+//   images without python3) the way the SSM Agent runs it (script file, `sh -c`, working directory
+//   /usr/bin, exit codes and the agent's error lines). Output becomes visible when a step
+//   finishes, not while it runs.
 // - Output is not delivered anywhere: OutputS3BucketName/KeyPrefix/Region, CloudWatchOutputConfig,
 //   NotificationConfig, ServiceRoleArn and AlarmConfiguration are stored and echoed, but nothing is
 //   written to S3 or CloudWatch Logs, no SNS notification is sent, alarms are not polled.

@@ -21,8 +21,11 @@
 //   Author is not reported. UpdateDocumentMetadata / ListDocumentMetadataHistory default to the
 //   latest version when DocumentVersion is omitted.
 // - Sharing works between the accounts this emulator serves, in the same region.
-// - plan(): {{ssm:name}} Parameter Store references in parameter values answer InvalidParameters
-//   (the parameters capability exposes no API for it yet). allowedPattern must match the whole value;
+// - plan(): {{ssm:name}} Parameter Store references in supplied values and defaults are replaced
+//   with the parameter's value (through the parameters capability's ParameterReader) when the
+//   command is planned; a missing parameter, or a SecureString one (AWS: documents don't support
+//   references to SecureString parameters), answers InvalidParameters with a message of
+//   ssm-local's. allowedPattern must match the whole value;
 //   a pattern only Java's regex syntax accepts is stored but not checked.
 //   The texts for a missing required parameter and for type/limit violations are ssm-local's; an
 //   undeclared parameter or a value outside allowedValues gets AWS's "Parameters provided in

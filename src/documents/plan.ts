@@ -3,6 +3,7 @@
 // values are checked against type, allowedValues, allowedPattern and the min/max limits, defaults
 // fill the rest; then `{{ name }}` references in the steps' inputs are replaced.
 import type { RequestContext } from '../core/capability.js';
+import { parameterReaderOf } from '../parameters/api.js';
 import { SsmError } from '../protocol/errors.js';
 import { compileJavaPattern } from '../protocol/validate.js';
 import type { DocumentsApi, ExecutableDocument, PluginStep } from './api.js';
@@ -15,7 +16,8 @@ export const MAX_NESTING = 3;
 
 const REF = /\{\{\s*([a-zA-Z0-9_]+)\s*\}\}/g;
 const WHOLE_REF = /^\{\{\s*([a-zA-Z0-9_]+)\s*\}\}$/;
-const SSM_REF = /\{\{\s*ssm:[^}]*\}\}/;
+/** A Parameter Store reference, `{{ssm:name}}` (the name may carry :version or :label). */
+const SSM_REF = /\{\{\s*ssm:([^{}]*?)\s*\}\}/g;
 
 /** AWS's answer when a supplied parameter is not declared or not among the allowed values. */
 const NOT_SUPPORTED = 'Parameters provided in document are invalid or not supported.';
@@ -137,15 +139,39 @@ function check(name: string, declaration: ParameterDeclaration, value: unknown):
   }
 }
 
-function refuseParameterStoreReferences(name: string, value: unknown): void {
-  if (strings(value).some((text) => SSM_REF.test(text))) {
-    throw invalid(
-      `Parameter "${name}" refers to Parameter Store ({{ssm:...}}), which ssm-local does not resolve in document parameters yet.`,
-    );
-  }
+/**
+ * Replaces the `{{ssm:name}}` references in a document parameter's value with the Parameter Store
+ * values they name, as SSM does when a command is sent. SecureString parameters cannot be referenced
+ * from documents (AWS: "SSM documents currently don't support references to Secure String
+ * parameters"). The messages are ssm-local's: AWS's words are not known.
+ */
+function resolveParameterStoreReferences(ctx: RequestContext, name: string, text: string): string {
+  return text.replace(SSM_REF, (_match, reference: string) => {
+    const reader = parameterReaderOf(ctx.services);
+    const found = reader?.read(ctx, reference.trim());
+    if (!found) {
+      throw invalid(
+        `Parameter "${name}" refers to the Parameter Store parameter "${reference.trim()}", which does not exist.`,
+      );
+    }
+    if (found.type === 'SecureString') {
+      throw invalid(
+        `Parameter "${name}" refers to the SecureString parameter "${reference.trim()}": documents can't reference SecureString parameters.`,
+      );
+    }
+    return found.value;
+  });
+}
+
+/** A supplied value or a default with its `{{ssm:name}}` references resolved. */
+function withReferences(ctx: RequestContext, name: string, value: unknown): unknown {
+  if (typeof value === 'string') return resolveParameterStoreReferences(ctx, name, value);
+  if (Array.isArray(value)) return value.map((item) => withReferences(ctx, name, item));
+  return value;
 }
 
 export function bindParameters(
+  ctx: RequestContext,
   declared: Map<string, ParameterDeclaration>,
   supplied: Record<string, string[]>,
 ): Values {
@@ -157,12 +183,11 @@ export function bindParameters(
     const raw = supplied[name];
     let value: unknown;
     if (raw !== undefined && (raw.length > 0 || declaration.type === 'StringList')) {
-      value = typed(name, declaration, raw);
-      refuseParameterStoreReferences(name, value);
+      value = typed(name, declaration, withReferences(ctx, name, raw) as string[]);
       check(name, declaration, value);
     } else if (declaration.default !== undefined && declaration.default !== null) {
-      refuseParameterStoreReferences(name, declaration.default);
-      value = typedDefault(name, declaration);
+      const resolved = { ...declaration, default: withReferences(ctx, name, declaration.default) };
+      value = typedDefault(name, resolved);
     } else {
       throw invalid(`Parameter "${name}" is required but was not provided.`);
     }
@@ -298,7 +323,7 @@ function planSteps(
   supplied: Record<string, string[]>,
   depth: number,
 ): PluginStep[] {
-  const values = bindParameters(declaredParameters(doc.content, doc.documentType), supplied);
+  const values = bindParameters(ctx, declaredParameters(doc.content, doc.documentType), supplied);
   let downloaded: Downloaded | undefined;
   return rawSteps(doc).map((raw) => {
     const step: PluginStep = {

@@ -9,6 +9,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import { SsmError } from '../protocol/errors.js';
+import type { ParameterReader } from './api.js';
 import { parameterErrors } from './errors.js';
 import { isPublicKey, parseReference, type NameReference } from './names.js';
 import { publicParameter } from './public.js';
@@ -38,9 +39,14 @@ function readOne(
   return parameterView(ctx, ref.key, version, ref.shown, withDecryption, ref.selector?.text);
 }
 
+/** One parameter as GetParameter answers it (throws its errors). */
+export function readParameter(ctx: RequestContext, name: string, withDecryption?: boolean): Parameter {
+  const ref = parseReference(ctx, name, { selector: true });
+  return readOne(ctx, parametersState(ctx), ref, withDecryption);
+}
+
 export function getParameter(input: GetParameterRequest, ctx: RequestContext): GetParameterResult {
-  const ref = parseReference(ctx, input.Name!, { selector: true });
-  return { Parameter: readOne(ctx, parametersState(ctx), ref, input.WithDecryption) };
+  return { Parameter: readParameter(ctx, input.Name!, input.WithDecryption) };
 }
 
 /**
@@ -63,3 +69,16 @@ export function getParameters(input: GetParametersRequest, ctx: RequestContext):
   found.sort((a, b) => (a.Name! < b.Name! ? -1 : a.Name! > b.Name! ? 1 : 0));
   return { Parameters: found, InvalidParameters: invalid };
 }
+
+/** Parameter Store's side of the ParameterReader contract (api.ts). */
+export const parameterReader: ParameterReader = {
+  read(ctx, name) {
+    try {
+      const found = readParameter(ctx, name);
+      return { type: found.Type!, value: found.Value! };
+    } catch (error) {
+      if (error instanceof SsmError && error.status < 500) return undefined;
+      throw error;
+    }
+  },
+};

@@ -32,9 +32,10 @@ import { errors } from '../protocol/errors.js';
 import { getParametersByPath } from './by-path.js';
 import { deleteParameter, deleteParameters } from './delete.js';
 import { describeParameters } from './describe.js';
-import { getParameter, getParameters } from './get.js';
+import { getParameter, getParameters, parameterReader } from './get.js';
 import { getParameterHistory } from './history.js';
 import { labelParameterVersion, unlabelParameterVersion } from './labels.js';
+import { PARAMETERS_KEY } from './api.js';
 import { parseReference } from './names.js';
 import { putParameter } from './put.js';
 import { CAPABILITY, parametersState, purgeExpired, stateOf } from './state.js';
@@ -89,6 +90,7 @@ export function parametersCapability(options: ParametersOptions = {}): Capabilit
     },
     taggable: { Parameter: { tags: parameterTags } },
     start(services) {
+      services.extensions.set(PARAMETERS_KEY, parameterReader);
       timer = setInterval(() => sweepExpired(services), options.sweepIntervalMs ?? 2000);
       timer.unref();
     },
