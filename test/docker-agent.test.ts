@@ -212,6 +212,12 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
     ]);
   });
 
+  it('runs each process in its own working directory, and one given none where the agent started', async () => {
+    const there = await executor.exec(containerId, { argv: ['pwd'], workingDirectory: '/tmp' });
+    expect((await there.result).stdout).toBe('/tmp\n');
+    expect((await run(['pwd'])).stdout).toBe('/root\n'); // the image's WORKDIR
+  });
+
   it('finds a bare program on the PATH it is given, and gives scripts SIGPIPE back', async () => {
     await run([
       '/bin/sh',

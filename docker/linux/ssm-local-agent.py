@@ -350,16 +350,25 @@ def spawn(argv, cwd, env):
         (os.POSIX_SPAWN_DUP2, err_write, 2),
     ]
     try:
-        # posix_spawn has no chdir: this thread is the only one that starts processes.
-        os.chdir(cwd or _start_directory)
-        pid = os.posix_spawn(
-            executable(argv[0], env),
-            argv,
-            env,
-            file_actions=actions,
-            setsid=True,
-            setsigdef=RESTORED_SIGNALS,
-        )
+        # posix_spawn has no chdir: this thread, the only one that starts processes, steps into the
+        # directory for the spawn and back out, so relative paths in later requests mean the same.
+        if cwd:
+            os.chdir(cwd)
+        try:
+            pid = os.posix_spawn(
+                executable(argv[0], env),
+                argv,
+                env,
+                file_actions=actions,
+                setsid=True,
+                setsigdef=RESTORED_SIGNALS,
+            )
+        finally:
+            if cwd:
+                try:
+                    os.chdir(_start_directory)
+                except OSError:
+                    pass  # gone meanwhile: later requests give absolute paths anyway
     except BaseException:
         os.close(out_read)
         os.close(err_read)

@@ -80,10 +80,11 @@ export class CommandEngine {
    */
   private async persist(ref?: CommandRef, changed?: StoredInvocation[]): Promise<void> {
     let records: ChangedRecord[] | undefined;
-    if (ref) {
+    if (ref && changed) {
+      records = changed.map((i) => invocationRecord(ref.commandId, i.instanceId));
+    } else if (ref) {
       const command = findCommand(this.scope(ref), ref.commandId);
-      if (changed) records = changed.map((i) => invocationRecord(ref.commandId, i.instanceId));
-      else records = command ? wholeCommandRecords(command) : [commandRecord(ref.commandId)];
+      records = command ? wholeCommandRecords(command) : [commandRecord(ref.commandId)];
     }
     try {
       await this.services.store.persist(

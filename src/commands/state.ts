@@ -121,7 +121,7 @@ function setInvocations(command: StoredCommand, invocations: StoredInvocation[])
 /**
  * Gives every command loaded from disk its invocations. A data file written before invocations
  * were records of their own keeps them inside the command: they are moved out (the caller that
- * migrated writes the whole file, see migratedScopes).
+ * migrated writes the whole file, see needsRewrite).
  */
 function attachInvocations(state: CommandsState): void {
   attached.add(state);
