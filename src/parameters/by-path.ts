@@ -5,7 +5,7 @@
 import type { GetParametersByPathRequest, GetParametersByPathResult, Parameter } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import { parameterErrors } from './errors.js';
-import { pageByName, type NamedRow } from './paging.js';
+import { parametersPage, type NamedRow } from './paging.js';
 import { checkByPathFilters, matches, type CheckedFilter } from './filters.js';
 import { normalisePath, rooted, underPath } from './names.js';
 import { publicParameters } from './public.js';
@@ -13,7 +13,6 @@ import { parametersState, type ParameterVersion, type StoredParameter } from './
 import { parameterView, publicView } from './view.js';
 
 const OPERATION = 'GetParametersByPath';
-const DEFAULT_MAX_RESULTS = 10;
 
 type Row = NamedRow<Parameter>;
 
@@ -65,11 +64,5 @@ export function getParametersByPath(
     }
   }
 
-  const { items, nextToken } = pageByName(
-    OPERATION,
-    rows,
-    input.NextToken,
-    input.MaxResults ?? DEFAULT_MAX_RESULTS,
-  );
-  return { Parameters: items, ...(nextToken ? { NextToken: nextToken } : {}) };
+  return parametersPage(OPERATION, rows, input);
 }

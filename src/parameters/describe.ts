@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import { parameterErrors } from './errors.js';
-import { pageByName, type NamedRow } from './paging.js';
+import { parametersPage, type NamedRow } from './paging.js';
 import { checkDescribeFilters, matches, matchesLegacy, type CheckedFilter, type Subject } from './filters.js';
 import { rooted } from './names.js';
 import { publicParameters } from './public.js';
@@ -17,7 +17,6 @@ import { latest, parametersState } from './state.js';
 import { metadataView, publicMetadataView } from './view.js';
 
 const OPERATION = 'DescribeParameters';
-const DEFAULT_MAX_RESULTS = 10;
 
 type Row = NamedRow<ParameterMetadata>;
 
@@ -64,11 +63,5 @@ export function describeParameters(
     }
   }
 
-  const { items, nextToken } = pageByName(
-    OPERATION,
-    rows,
-    input.NextToken,
-    input.MaxResults ?? DEFAULT_MAX_RESULTS,
-  );
-  return { Parameters: items, ...(nextToken ? { NextToken: nextToken } : {}) };
+  return parametersPage(OPERATION, rows, input);
 }
