@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { DEFAULT_WORKING_DIRECTORY, ORCHESTRATION_ROOT } from '../src/commands/plugins.js';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
 import { startProcess } from './support.js';
@@ -172,13 +173,13 @@ async function main(): Promise<void> {
     const agents = new AgentExecutor(docker, () => undefined);
     let round = 0;
     const direct = async (targets: number): Promise<number> => {
-      const path = `/var/lib/amazon/ssm/bench/document/orchestration/${round++}/awsrunShellScript/_script.sh`;
+      const path = `${ORCHESTRATION_ROOT}/bench/document/orchestration/${round++}/awsrunShellScript/_script.sh`;
       const started = performance.now();
       await Promise.all(
         ids.slice(0, targets).map(async (id) => {
           const handle = await agents.exec(containerOf.get(id)!, {
             argv: ['sh', '-c', path],
-            workingDirectory: '/usr/bin',
+            workingDirectory: DEFAULT_WORKING_DIRECTORY,
             env: { AWS_SSM_INSTANCE_ID: id, AWS_SSM_REGION_NAME: 'us-east-1' },
             files: [{ path, content: 'echo hi\n', mode: 0o755 }],
           });

@@ -399,7 +399,10 @@ export class CommandEngine {
   async recover(): Promise<void> {
     const now = this.now();
     const refs: CommandRef[] = [];
+    // A data file from before invocations were records of their own is rewritten in the new form.
+    let migrated = false;
     for (const scope of this.services.store.scopes()) {
+      migrated ||= needsRewrite(scope);
       for (const command of commandList(scope)) {
         if (commandIsTerminal(command)) continue;
         for (const invocation of command.invocations) {
@@ -425,8 +428,6 @@ export class CommandEngine {
         refs.push({ accountId: scope.accountId, region: scope.region, commandId: command.commandId });
       }
     }
-    // A data file from before invocations were records of their own is rewritten in the new form.
-    const migrated = this.services.store.scopes().some(needsRewrite);
     if (refs.length === 0 && !migrated) return;
     await this.persist();
     // Deliver what is left once every capability (the fleet in particular) has started.
