@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { DEFAULT_WORKING_DIRECTORY, ORCHESTRATION_ROOT } from '../src/commands/plugins.js';
+import { DEFAULT_WORKING_DIRECTORY, ORCHESTRATION_ROOT } from '../src/commands/step.js';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
 import { startProcess } from './support.js';

@@ -1,16 +1,25 @@
-// The capabilities this build serves. Each lives in its own folder.
+// The capabilities this build serves, each in its own folder. The runtime starts them in dependency
+// order (what each provides and needs), so the order here does not matter.
 import type { Capability } from './core/capability.js';
-import { tagsCapability } from './tags/index.js';
-import { parametersCapability } from './parameters/index.js';
-import { documentsCapability } from './documents/index.js';
-import { instancesCapability } from './instances/index.js';
+import type { InstanceExecutor } from './docker/executor.js';
 import { commandsCapability } from './commands/index.js';
+import { documentsCapability } from './documents/index.js';
+import { instancesCapability, type FleetBackend } from './instances/index.js';
+import { parametersCapability } from './parameters/index.js';
+import { tagsCapability } from './tags/index.js';
 
-export function allCapabilities(): Capability[] {
+export interface CapabilityOptions {
+  /** Where instances live instead of Docker containers (a MemoryFleet in tests). */
+  fleet?: FleetBackend;
+  /** Runs processes in instances instead of the Docker executor (a fake in tests). */
+  executor?: InstanceExecutor;
+}
+
+export function allCapabilities(options: CapabilityOptions = {}): Capability[] {
   return [
     tagsCapability(),
     parametersCapability(),
-    instancesCapability(),
+    instancesCapability(options),
     documentsCapability(),
     commandsCapability(),
   ];

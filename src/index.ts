@@ -4,7 +4,7 @@
 //   await ssm.stop();
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { allCapabilities } from './capabilities.js';
+import { allCapabilities, type CapabilityOptions } from './capabilities.js';
 import type { Capability } from './core/capability.js';
 import type { Clock, Ids } from './core/clock.js';
 import { defaultConfig, type Config } from './core/config.js';
@@ -13,10 +13,16 @@ import { createApp } from './server/app.js';
 
 export type { Config } from './core/config.js';
 export { defaultConfig, configFromEnvironment } from './core/config.js';
+export type { Clock, Ids } from './core/clock.js';
+export { FakeClock } from './core/fake-clock.js';
+export type { InstanceExecutor, ExecRequest, ExecResult, ExecHandle } from './docker/executor.js';
+export { MemoryFleet, type FleetBackend } from './instances/index.js';
 
-export interface StartOptions extends Partial<Config> {
+export interface StartOptions extends Partial<Config>, CapabilityOptions {
+  /** The clock every capability reads and the scheduler runs on (a FakeClock in tests). */
   clock?: Clock;
   ids?: Ids;
+  /** Replaces the whole build (fleet and executor then go to the instances capability you pass). */
   capabilities?: Capability[];
 }
 
@@ -30,11 +36,12 @@ export interface SsmLocal {
 }
 
 export async function startSsmLocal(options: StartOptions = {}): Promise<SsmLocal> {
-  const { clock, ids, capabilities, ...overrides } = options;
+  const { clock, ids, capabilities, fleet, executor, ...overrides } = options;
   const config = defaultConfig(overrides);
   const runtime = await createRuntime({
     config,
-    capabilities: capabilities ?? allCapabilities(),
+    capabilities:
+      capabilities ?? allCapabilities({ ...(fleet ? { fleet } : {}), ...(executor ? { executor } : {}) }),
     ...(clock ? { clock } : {}),
     ...(ids ? { ids } : {}),
   });

@@ -3,7 +3,7 @@
 // delivery timeouts (with an injected clock) and reboot requests.
 import { CancelCommandCommand, ListCommandInvocationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/core/clock.js';
+import { FakeClock } from '../src/core/fake-clock.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 import { errorOf } from './support/server.js';
 import {
@@ -19,9 +19,11 @@ import {
 
 const hasDocker = await requireDocker('Run Command');
 
-/** A clock the test can move forward, to reach delivery deadlines without waiting for them. */
-let offsetMs = 0;
-const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
+/**
+ * Real time, which the test can move forward to reach delivery deadlines without waiting for them:
+ * advancing fires what falls due (a command's expiry) at once, on the emulator's scheduler.
+ */
+const clock = new FakeClock(Date.now(), { running: true });
 
 describe.skipIf(!hasDocker)('Run Command control', () => {
   let server: DockerTestServer;
@@ -326,8 +328,10 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
       expect((await settled(ssm, command.CommandId!, one)).Status).toBe('Success');
       expect((await settled(ssm, command.CommandId!, two, ['Delayed'])).StatusDetails).toBe('Delayed');
       expect((await getCommand(ssm, command.CommandId!)).Status).toBe('InProgress');
-      // Past ExpiresAfter (30 s delivery + 3600 s execution) without waiting for it.
-      offsetMs = command.ExpiresAfter!.getTime() - Date.now() + 1000;
+      // Past ExpiresAfter (30 s delivery + 3600 s execution) without waiting for it: the expiry runs
+      // when the clock reaches it, not when a retry happens to look.
+      await clock.advanceTo(command.ExpiresAfter!.getTime() + 1000);
+      expect(await getInvocation(ssm, command.CommandId!, two)).toMatchObject({ Status: 'TimedOut' });
       const timedOut = await settled(ssm, command.CommandId!, two, undefined, 10_000);
       expect(timedOut).toMatchObject({
         Status: 'TimedOut',
@@ -349,7 +353,6 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
       );
       expect(listed.CommandInvocations!.map((i) => i.InstanceId)).toEqual([two]);
     } finally {
-      offsetMs = 0;
       await startInstance(two);
     }
   });

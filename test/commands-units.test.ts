@@ -16,7 +16,7 @@ import { pluginOutput } from '../src/commands/output.js';
 import type { StoredCommand, StoredInvocation } from '../src/commands/state.js';
 import { concurrencyLimit, errorLimit, summarizeCommand } from '../src/commands/status.js';
 import { isoDuration } from '../src/commands/views.js';
-import { executionTimeoutSeconds } from '../src/commands/plugins.js';
+import { executionTimeoutSeconds } from '../src/commands/step.js';
 import { documentsCapability } from '../src/documents/index.js';
 import { instancesCapability } from '../src/instances/index.js';
 import { errorOf, startTestServer, type TestServer } from './support/server.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { AGENT_COMMAND } from '../src/docker/agent-session.js';
 import { LABEL } from '../src/docker/containers.js';
-import { MAX_CAPTURED_BYTES } from '../src/docker/docker-executor.js';
+import { MAX_CAPTURED_BYTES } from '../src/docker/exec-common.js';
 import { createTestInstance, removeFleet, requireDocker } from './support/docker.js';
 
 const hasDocker = await requireDocker('in-container agent');

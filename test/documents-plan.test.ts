@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../src/core/capability.js';
-import { documentsOf, type DocumentsApi, type PluginStep } from '../src/documents/api.js';
+import { DOCUMENTS, type DocumentsApi, type PluginStep } from '../src/documents/api.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   server = await startTestServer();
   ssm = server.client();
   const services = server.ssm.runtime.services;
-  api = documentsOf(services)!;
+  api = services.registry.get(DOCUMENTS);
   ctx = {
     accountId: server.ssm.runtime.services.config.defaultAccountId,
     region: 'us-east-1',
@@ -285,6 +285,34 @@ describe('plan: schema 2.2 documents', () => {
     expect(secure.message).toContain('SecureString');
   });
 
+  it('runs allowedPattern on RE2, so a pathological pattern answers promptly', async () => {
+    await create('Pattern-Params', {
+      schemaVersion: '2.2',
+      parameters: {
+        word: { type: 'String', allowedPattern: '(a+)+$' },
+        answer: { type: 'String', default: 'yes', allowedPattern: '(?i)yes|no' },
+      },
+      mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['echo {{ word }}'] } }],
+    });
+    // On a backtracking engine this value takes 2^40 steps to refuse.
+    const value = 'a'.repeat(40) + '!';
+    const started = performance.now();
+    const error = thrown(() => planOf('Pattern-Params', { word: [value] }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toMatchObject({
+      name: 'InvalidParameters',
+      message: `Parameter "word" has value "${value}" not matching "(a+)+$".`,
+    });
+    expect(planOf('Pattern-Params', { word: ['a'.repeat(40)] })[0]!.inputs['runCommand']).toEqual([
+      `echo ${'a'.repeat(40)}`,
+    ]);
+    // Java's String.matches: flags inline, and the whole value must match.
+    expect(() => planOf('Pattern-Params', { word: ['a'], answer: ['NO'] })).not.toThrow();
+    expect(thrown(() => planOf('Pattern-Params', { word: ['a'], answer: ['yesno'] })).name).toBe(
+      'InvalidParameters',
+    );
+  });
+
   it('plans YAML documents the same way', async () => {
     const yaml = [
       "schemaVersion: '2.2'",
@@ -399,5 +427,50 @@ describe('plan: nested documents', () => {
       name: 'InvalidParameters',
       message: 'Parameters provided in document are invalid or not supported.',
     });
+  });
+});
+
+describe('documents an agent reads while it runs', () => {
+  it('resolveSource: the SSM document aws:downloadContent names, from a map, JSON or YAML', () => {
+    expect(api.resolveSource(ctx, { name: 'Child-Doc' })).toMatchObject({
+      name: 'Child-Doc',
+      documentVersion: '1',
+    });
+    expect(api.resolveSource(ctx, '{"name":"Child-Doc","version":"1"}').name).toBe('Child-Doc');
+    expect(api.resolveSource(ctx, 'name: AWS-RunShellScript').name).toBe('AWS-RunShellScript');
+    expect(() => api.resolveSource(ctx, '{}')).toThrow('sourceInfo must give the name of the SSM document');
+    expect(thrown(() => api.resolveSource(ctx, { name: 'Not-A-Doc' })).name).toBe('InvalidDocument');
+  });
+
+  it('planLocalDocument: a document file from the instance, planned with its documentParameters', () => {
+    const yaml = [
+      "schemaVersion: '2.2'",
+      'parameters:',
+      '  who: { type: String }',
+      '  extra: { type: StringList, default: [] }',
+      'mainSteps:',
+      '  - action: aws:runShellScript',
+      '    name: say',
+      '    inputs: { runCommand: ["echo {{ who }}", "{{ extra }}"] }',
+    ].join('\n');
+    const planned = api.planLocalDocument(ctx, '/tmp/doc.yaml', yaml, 'who: local\nextra: [echo 1, 2]');
+    expect(planned.schemaVersion).toBe('2.2');
+    expect(planned.steps).toEqual([
+      { name: 'say', action: 'aws:runShellScript', inputs: { runCommand: ['echo local', 'echo 1', '2'] } },
+    ]);
+    const json = JSON.stringify({
+      schemaVersion: '2.2',
+      parameters: { who: { type: 'String' } },
+      mainSteps: [],
+    });
+    expect(api.planLocalDocument(ctx, '/d.json', json, { who: 'x' }).steps).toEqual([]);
+    expect(() => api.planLocalDocument(ctx, '/tmp/list.yaml', '- a', '')).toThrow(
+      '/tmp/list.yaml is not a valid SSM document',
+    );
+    expect(thrown(() => api.planLocalDocument(ctx, '/d.json', json, '[1]'))).toMatchObject({
+      name: 'InvalidParameters',
+      message: 'documentParameters must be a map of parameter names to values.',
+    });
+    expect(thrown(() => api.planLocalDocument(ctx, '/d.json', json, '  ')).name).toBe('InvalidParameters');
   });
 });

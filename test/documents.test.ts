@@ -404,6 +404,31 @@ describe('CreateDocument', () => {
     );
     await expectError(() => create({ Name: 'A-Text', DocumentFormat: 'TEXT' }), 'InvalidDocumentContent');
   });
+
+  it('refuses an allowedPattern RE2 cannot run, on create and on update', async () => {
+    // Lookaround is Java regex syntax, but patterns run on RE2 (as Parameter Store's do), which has none.
+    const withPattern = (allowedPattern: string) =>
+      shellDoc(['echo {{ user }}'], {
+        parameters: { user: { type: 'String', allowedPattern } },
+      });
+    await expectError(
+      () => create({ Name: 'Lookaround', Content: withPattern('^(?!root$).+$') }),
+      'InvalidDocumentContent',
+      'Parameter "user" is not valid: allowedPattern "^(?!root$).+$" is not a valid regular expression (lookaround and backreferences are not supported).',
+    );
+    await create({ Name: 'Plain-Pattern', Content: withPattern('^[a-z]+$') });
+    await expectError(
+      () =>
+        ssm.send(new UpdateDocumentCommand({ Name: 'Plain-Pattern', Content: withPattern('^(?!root$).+$') })),
+      'InvalidDocumentContent',
+      /allowedPattern/,
+    );
+    await expectError(
+      () => ssm.send(new UpdateDocumentCommand({ Name: 'Plain-Pattern', Content: withPattern('(a)\\1') })),
+      'InvalidDocumentContent',
+      /allowedPattern/,
+    );
+  });
 });
 
 describe('GetDocument', () => {
@@ -848,5 +873,28 @@ describe('ListDocuments', () => {
       () => lister.send(new ListDocumentsCommand({ NextToken: 'garbage' })),
       'InvalidNextToken',
     );
+  });
+
+  it('accepts a NextToken only in the operation that issued it', async () => {
+    await lister.send(new UpdateDocumentCommand({ Name: 'Alpha-Shell', Content: shellDoc(['echo 2']) }));
+    const documents = await lister.send(new ListDocumentsCommand({ MaxResults: 1 }));
+    const versions = await lister.send(
+      new ListDocumentVersionsCommand({ Name: 'Alpha-Shell', MaxResults: 1 }),
+    );
+    expect(documents.NextToken).toBeDefined();
+    expect(versions.NextToken).toBeDefined();
+    await expectError(
+      () =>
+        lister.send(new ListDocumentVersionsCommand({ Name: 'Alpha-Shell', NextToken: documents.NextToken })),
+      'InvalidNextToken',
+    );
+    await expectError(
+      () => lister.send(new ListDocumentsCommand({ NextToken: versions.NextToken })),
+      'InvalidNextToken',
+    );
+    const next = await lister.send(
+      new ListDocumentVersionsCommand({ Name: 'Alpha-Shell', NextToken: versions.NextToken }),
+    );
+    expect(next.DocumentVersions!.map((v) => v.DocumentVersion)).toEqual(['2']);
   });
 });

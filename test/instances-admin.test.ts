@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorOf } from '../src/docker/executor.js';
+import { EXECUTOR } from '../src/instances/api.js';
 import { runAdminCommand } from '../src/instances/cli.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 
@@ -132,7 +132,7 @@ describe.skipIf(!hasDocker)('fleet administration and restart', () => {
 
   it('adopts its containers, with their files, after a restart', async () => {
     const [first] = server.instanceIds;
-    const executor = executorOf(server.ssm.runtime.services)!;
+    const executor = server.ssm.runtime.services.registry.get(EXECUTOR);
     const written = await (
       await executor.exec(server.instances[0]!.containerId, {
         argv: ['/bin/sh', '-c', 'echo kept > /root/kept.txt'],
@@ -148,12 +148,11 @@ describe.skipIf(!hasDocker)('fleet administration and restart', () => {
     expect(server.instanceIds).toContain(first);
     expect(server.instanceIds).toContain(addedId);
     const read = await (
-      await executorOf(server.ssm.runtime.services)!.exec(
-        server.instances.find((i) => i.instanceId === first)!.containerId,
-        {
+      await server.ssm.runtime.services.registry
+        .get(EXECUTOR)
+        .exec(server.instances.find((i) => i.instanceId === first)!.containerId, {
           argv: ['cat', '/root/kept.txt'],
-        },
-      )
+        })
     ).result;
     expect(read).toMatchObject({ exitCode: 0, stdout: 'kept\n' });
   });

@@ -8,8 +8,8 @@ import {
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tagsCapability } from '../src/tags/index.js';
+import { EXECUTOR } from '../src/instances/api.js';
 import { instancesCapability } from '../src/instances/index.js';
-import { executorOf } from '../src/docker/executor.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 describe('instances without a Docker engine', () => {
@@ -45,7 +45,7 @@ describe('instances without a Docker engine', () => {
       if (!detail.includes('no Docker engine')) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(detail).toContain('no Docker engine answers at http://127.0.0.1:1');
-    expect(await executorOf(server.ssm.runtime.services)!.available()).toBe(false);
+    expect(await server.ssm.runtime.services.registry.get(EXECUTOR).available()).toBe(false);
   });
 
   it('refuses to add or register instances with 503', async () => {

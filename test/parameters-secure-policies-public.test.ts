@@ -19,6 +19,7 @@ import { errorOf, startTestServer, type TestServer } from './support/server.js';
 import { parametersCapability } from '../src/parameters/index.js';
 import { stateOf } from '../src/parameters/state.js';
 import { tagsCapability } from '../src/tags/index.js';
+import { FakeClock } from '../src/core/fake-clock.js';
 
 const START = Date.parse('2030-01-01T00:00:00Z');
 const HOUR = 3_600_000;
@@ -223,11 +224,11 @@ describe('parameter policies', () => {
     expect((await errorOf(() => get(name))).name).toBe('ParameterNotFound');
   });
 
-  it('the background sweep removes expired parameters from the store', async () => {
-    let t = START;
+  it('the background sweep removes expired parameters from the store when the clock reaches them', async () => {
+    const clock = new FakeClock(START);
     const own = await startTestServer({
-      clock: { now: () => new Date(t) },
-      capabilities: [tagsCapability(), parametersCapability({ sweepIntervalMs: 20 })],
+      clock,
+      capabilities: [tagsCapability(), parametersCapability({ sweepIntervalMs: 2000 })],
     });
     try {
       await own.client().send(
@@ -236,16 +237,16 @@ describe('parameter policies', () => {
           Value: 'v',
           Type: 'String',
           Tier: 'Advanced',
-          Policies: expiration(t + HOUR),
+          Policies: expiration(START + HOUR),
         }),
       );
       const state = stateOf(own.ssm.runtime.services.store.scope('000000000000', 'us-east-1'));
       expect(Object.keys(state.parameters)).toEqual(['sweep/me']);
-      t += HOUR;
-      const deadline = Date.now() + 5000;
-      while (Object.keys(state.parameters).length > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // Real time passing changes nothing: the sweep runs on the injected clock only.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await clock.advance(HOUR - 2000);
+      expect(Object.keys(state.parameters)).toEqual(['sweep/me']);
+      await clock.advance(2000);
       expect(state.parameters).toEqual({});
     } finally {
       await own.stop();

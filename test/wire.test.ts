@@ -93,8 +93,10 @@ describe('wire protocol', () => {
       JSON.stringify({ Title: 't', Source: 's', Description: 'd' }),
     );
     expect(res.status).toBe(501);
+    expect(res.headers.get('x-amzn-errortype')).toBe('InternalFailure');
     const json = (await res.json()) as { __type: string; message: string };
-    expect(json.message).toContain('CreateOpsItem');
+    expect(json.__type).toBe('InternalFailure');
+    expect(json.message).toMatch(/\bCreateOpsItem is not implemented\b/);
   });
 
   it('carries a request id on every response', async () => {

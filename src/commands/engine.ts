@@ -1,23 +1,20 @@
 // Delivers commands to instances and runs them, after SendCommand has answered: at most
 // MaxConcurrency invocations at once, no new ones once errors exceed MaxErrors, instances that are
 // offline retried (Delayed) until the command expires (DeliveryTimedOut), CancelCommand and expiry
-// kill the running process. Every change is written to the store as it happens.
-import type { ChangedRecord, RequestContext, Services } from '../core/capability.js';
-import { executorOf, type InstanceExecutor } from '../docker/executor.js';
-import { fleetOf, type ManagedInstance } from '../instances/api.js';
+// kill the running process. Every wait is on the scheduler (the injected clock), every invocation
+// status change goes through setStatus (which tells the listeners of api.ts), and every change is
+// written to the store as it happens.
+import type { CommandInvocationStatus, CommandPluginStatus } from '@aws-sdk/client-ssm';
+import type { ChangedRecord, Services } from '../core/capability.js';
+import type { Timer } from '../core/scheduler.js';
+import type { InstanceExecutor } from '../docker/executor.js';
+import { EXECUTOR, FLEET, type ManagedInstance } from '../instances/api.js';
 import type { RegionScope } from '../store/store.js';
+import type { CommandEnded, CommandRef } from './api.js';
 import { InvocationControl } from './control.js';
-import { appendLine, capStderr, capStdout } from './output.js';
-import {
-  applyExitModifiers,
-  failedOutcome,
-  ORCHESTRATION_ROOT,
-  runStep,
-  sanitizeStepName,
-  skippedByExitCondition,
-  type StepContext,
-  type StepOutcome,
-} from './plugins.js';
+import { CommandEvents, commandEnded } from './events.js';
+import { appendLine, capStderr } from './output.js';
+import { runInvocation, startPlugin } from './runner.js';
 import {
   commandList,
   commandRecord,
@@ -27,7 +24,6 @@ import {
   wholeCommandRecords,
   type StoredCommand,
   type StoredInvocation,
-  type StoredPlugin,
 } from './state.js';
 import {
   commandIsTerminal,
@@ -35,6 +31,7 @@ import {
   errorLimit,
   invocationIsError,
   invocationIsRunning,
+  invocationIsTerminal,
   invocationIsWaiting,
   mergePluginResults,
   settleUnfinishedPlugins,
@@ -42,22 +39,21 @@ import {
 
 /** How often instances that were offline are tried again. */
 const RETRY_DELAYED_MS = 1000;
-/** setTimeout's largest delay; longer expiries are re-armed. */
-const MAX_TIMER_MS = 2_147_000_000;
 
-interface CommandRef {
-  accountId: string;
-  region: string;
-  commandId: string;
+/** A status an invocation moves to, and (for a terminal one) what its unfinished plugins become. */
+export interface StatusChange {
+  status: CommandInvocationStatus;
+  details: string;
+  plugins?: { status: CommandPluginStatus; details: string };
 }
 
 export class CommandEngine {
   private stopped = false;
+  readonly events = new CommandEvents();
   private readonly controls = new Map<string, InvocationControl>();
-  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly expiryTimers = new Map<string, Timer>();
+  private readonly retryTimers = new Map<string, Timer>();
   private readonly queues = new Map<string, Promise<void>>();
-  readonly stepTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly services: Services) {}
 
@@ -72,6 +68,35 @@ export class CommandEngine {
 
   private scope(ref: CommandRef): RegionScope {
     return this.services.store.scope(ref.accountId, ref.region);
+  }
+
+  /**
+   * The one way an invocation's status changes. A terminal status settles the plugins that have not
+   * finished and tells the listeners; the last invocation to end ends the command.
+   */
+  setStatus(
+    ref: CommandRef,
+    command: StoredCommand,
+    invocation: StoredInvocation,
+    change: StatusChange,
+  ): void {
+    const wasTerminal = invocationIsTerminal(invocation);
+    if (change.plugins) {
+      settleUnfinishedPlugins(invocation, change.plugins.status, change.plugins.details, this.now());
+    }
+    invocation.status = change.status;
+    invocation.statusDetails = change.details;
+    if (wasTerminal || !invocationIsTerminal(invocation)) return;
+    this.events.invocationEnded(ref, invocation);
+    if (commandIsTerminal(command)) this.events.commandEnded(ref, command);
+  }
+
+  /** Resolves once the command is terminal; undefined when there is no such command. */
+  async whenEnded(ref: CommandRef): Promise<CommandEnded | undefined> {
+    const command = findCommand(this.scope(ref), ref.commandId);
+    if (!command) return undefined;
+    if (commandIsTerminal(command)) return commandEnded(ref, command);
+    return this.events.wait(ref);
   }
 
   /**
@@ -101,13 +126,22 @@ export class CommandEngine {
    */
   track(ref: CommandRef, instances?: ManagedInstance[]): void {
     if (this.stopped) return;
-    this.armExpiry(ref);
+    const command = findCommand(this.scope(ref), ref.commandId);
+    if (!command) return;
+    // A command no instance was reached by (or that every target refused) ends at once.
+    if (command.invocations.length === 0) this.events.commandEnded(ref, command);
+    if (commandIsTerminal(command)) return;
+    this.clearTimers(ref);
+    this.expiryTimers.set(
+      this.key(ref),
+      this.services.scheduler.at(command.expiresAt, () => this.schedule(ref)),
+    );
     this.schedule(ref, instances);
   }
 
   /** Serialises scheduling decisions per command. */
-  schedule(ref: CommandRef, instances?: ManagedInstance[]): void {
-    if (this.stopped) return;
+  schedule(ref: CommandRef, instances?: ManagedInstance[]): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     const key = this.key(ref);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous
@@ -117,38 +151,23 @@ export class CommandEngine {
     void next.then(() => {
       if (this.queues.get(key) === next) this.queues.delete(key);
     });
-  }
-
-  private armExpiry(ref: CommandRef): void {
-    const command = findCommand(this.scope(ref), ref.commandId);
-    if (!command || commandIsTerminal(command)) return;
-    const key = this.key(ref);
-    clearTimeout(this.expiryTimers.get(key));
-    const delay = Math.min(Math.max(0, command.expiresAt - this.now()), MAX_TIMER_MS);
-    const timer = setTimeout(() => {
-      this.expiryTimers.delete(key);
-      if (this.now() >= command.expiresAt) this.schedule(ref);
-      else this.armExpiry(ref);
-    }, delay);
-    timer.unref();
-    this.expiryTimers.set(key, timer);
+    return next;
   }
 
   private retryLater(ref: CommandRef): void {
     const key = this.key(ref);
     if (this.retryTimers.has(key) || this.stopped) return;
-    const timer = setTimeout(() => {
+    const timer = this.services.scheduler.after(RETRY_DELAYED_MS, () => {
       this.retryTimers.delete(key);
-      this.schedule(ref);
-    }, RETRY_DELAYED_MS);
-    timer.unref();
+      return this.schedule(ref);
+    });
     this.retryTimers.set(key, timer);
   }
 
   private clearTimers(ref: CommandRef): void {
     const key = this.key(ref);
-    clearTimeout(this.expiryTimers.get(key));
-    clearTimeout(this.retryTimers.get(key));
+    this.services.scheduler.cancel(this.expiryTimers.get(key));
+    this.services.scheduler.cancel(this.retryTimers.get(key));
     this.expiryTimers.delete(key);
     this.retryTimers.delete(key);
   }
@@ -167,17 +186,16 @@ export class CommandEngine {
       return;
     }
     if (command.invocations.filter(invocationIsError).length > errorLimit(command)) {
-      this.terminateWaiting(command);
+      this.terminateWaiting(ref, command);
       await this.persist(ref);
       return;
     }
-    const fleet = fleetOf(this.services);
-    const executor = executorOf(this.services);
     const limit = concurrencyLimit(command);
     let running = command.invocations.filter(invocationIsRunning).length;
     if (running >= limit || !command.invocations.some(invocationIsWaiting)) return;
-    const live =
-      known ?? (fleet && executor ? await fleet.list(ref.accountId, ref.region).catch(() => []) : []);
+    const fleet = this.services.registry.get(FLEET);
+    const executor = this.services.registry.get(EXECUTOR);
+    const live = known ?? (await fleet.list(ref.accountId, ref.region).catch(() => []));
     if (this.stopped) return;
     const instances = new Map(live.map((i) => [i.instanceId, i]));
     running = command.invocations.filter(invocationIsRunning).length;
@@ -188,17 +206,15 @@ export class CommandEngine {
       // The command may have been cancelled or expired while the fleet answered.
       if (!invocationIsWaiting(invocation) || this.now() >= command.expiresAt) continue;
       const instance = instances.get(invocation.instanceId);
-      if (!instance || !instance.online || !executor) {
+      if (!instance || !instance.online) {
         if (invocation.status !== 'Delayed') {
-          invocation.status = 'Delayed';
-          invocation.statusDetails = 'Delayed';
+          this.setStatus(ref, command, invocation, { status: 'Delayed', details: 'Delayed' });
           changed.push(invocation);
         }
         delayed = true;
         continue;
       }
-      invocation.status = 'InProgress';
-      invocation.statusDetails = 'InProgress';
+      this.setStatus(ref, command, invocation, { status: 'InProgress', details: 'InProgress' });
       if (invocation.plugins[0]) startPlugin(invocation.plugins[0], this.now());
       changed.push(invocation);
       running++;
@@ -218,148 +234,45 @@ export class CommandEngine {
     const control = new InvocationControl();
     const key = this.key(ref, invocation.instanceId);
     this.controls.set(key, control);
-    void this.runInvocation(ref, command, invocation, instance, executor, control)
+    void runInvocation({
+      services: this.services,
+      ref,
+      command,
+      invocation,
+      instance,
+      executor,
+      control,
+      isStopped: () => this.stopped,
+      persist: () => this.persist(ref, [invocation]),
+    })
+      .then(async (finished) => {
+        if (!finished || this.stopped) return;
+        this.setStatus(ref, command, invocation, finalStatus(invocation, control));
+        await this.persist(ref, [invocation]);
+      })
       .catch((error: unknown) => console.error('ssm-local: Run Command execution failed:', error))
       .finally(() => {
         this.controls.delete(key);
-        this.schedule(ref);
+        void this.schedule(ref);
       });
   }
 
-  private backgroundContext(ref: CommandRef): RequestContext {
-    return {
-      accountId: ref.accountId,
-      region: ref.region,
-      requestId: this.services.ids.uuid(),
-      operation: 'SendCommand',
-      services: this.services,
-      scope: this.scope(ref),
-      persist: (records) =>
-        this.services.store.persist(
-          records?.map((r) => ({ ...r, accountId: ref.accountId, region: ref.region })),
-        ),
-    };
-  }
-
-  private async runInvocation(
-    ref: CommandRef,
-    command: StoredCommand,
-    invocation: StoredInvocation,
-    instance: ManagedInstance,
-    executor: InstanceExecutor,
-    control: InvocationControl,
-  ): Promise<void> {
-    const commandDirectory = `${ORCHESTRATION_ROOT}/${instance.instanceId}/document/orchestration/${command.commandId}`;
-    const base: Omit<StepContext, 'directory'> = {
-      ctx: this.backgroundContext(ref),
-      executor,
-      instance,
-      region: ref.region,
-      commandId: command.commandId,
-      schemaVersion: command.schemaVersion,
-      control,
-      commandDirectory,
-      nested: false,
-      timers: this.stepTimers,
-    };
-    const outcomes: StepOutcome[] = [];
-    for (let index = 0; index < command.steps.length; index++) {
-      const step = command.steps[index]!;
-      const plugin = invocation.plugins[index]!;
-      if (control.stopped || this.stopped) break;
-      if (index > 0) {
-        // Written with the previous step's result (the first step started with the invocation).
-        startPlugin(plugin, this.now());
-        await this.persist(ref, [invocation]);
-        if (control.stopped || this.stopped) break;
-      }
-      const skipped = skippedByExitCondition(command.steps, outcomes, index);
-      let result: StepOutcome;
-      if (skipped) {
-        result = skipped;
-      } else {
-        const directory = `${commandDirectory}/${stepDirectory(command, index)}`;
-        result = await runStep({ ...base, directory }, step);
-        while (result.rebootRequested && !control.stopped && !this.stopped) {
-          invocation.reboots = (invocation.reboots ?? 0) + 1;
-          const restarted = await this.reboot(executor, instance);
-          result = restarted ?? (await runStep({ ...base, directory }, step));
-        }
-        result = applyExitModifiers(step, result);
-      }
-      if (this.stopped) return;
-      outcomes.push(result);
-      if (plugin.status !== 'InProgress') break; // settled by expiry meanwhile
-      recordOutcome(plugin, result, this.now());
-    }
-    if (this.stopped) return;
-    this.finishInvocation(invocation, control);
-    await this.persist(ref, [invocation]);
-  }
-
-  /** exit 194: the agent reboots the instance and runs the step again once it is back. */
-  private async reboot(
-    executor: InstanceExecutor,
-    instance: ManagedInstance,
-  ): Promise<StepOutcome | undefined> {
-    if (!executor.restart) return undefined;
-    try {
-      await executor.restart(instance.containerId);
-      return undefined;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return failedOutcome(`failed to reboot the instance: ${message}`);
-    }
-  }
-
-  private finishInvocation(invocation: StoredInvocation, control: InvocationControl): void {
-    const now = this.now();
-    if (control.stopReason === 'expire' || invocation.statusDetails === 'DeliveryTimedOut') {
-      settleUnfinishedPlugins(invocation, 'TimedOut', 'DeliveryTimedOut', now);
-      invocation.status = 'TimedOut';
-      invocation.statusDetails = 'DeliveryTimedOut';
-      return;
-    }
-    if (control.stopReason === 'cancel') {
-      settleUnfinishedPlugins(invocation, 'Cancelled', 'Cancelled', now);
-      invocation.status = 'Cancelled';
-      invocation.statusDetails = 'Cancelled';
-      return;
-    }
-    settleUnfinishedPlugins(invocation, 'Cancelled', 'Cancelled', now);
-    const merged = mergePluginResults(invocation.plugins);
-    invocation.status = merged.status;
-    invocation.statusDetails = merged.statusDetails;
-  }
-
   /** Once errors exceed MaxErrors, invocations not yet sent are cancelled by the system. */
-  private terminateWaiting(command: StoredCommand): void {
-    const now = this.now();
-    for (const invocation of command.invocations) {
-      if (!invocationIsWaiting(invocation)) continue;
-      settleUnfinishedPlugins(invocation, 'Cancelled', 'Terminated', now);
-      invocation.status = 'Cancelled';
-      invocation.statusDetails = 'Terminated';
+  private terminateWaiting(ref: CommandRef, command: StoredCommand): void {
+    const terminated = { status: 'Cancelled', details: 'Terminated' } as const;
+    for (const invocation of command.invocations.filter(invocationIsWaiting)) {
+      this.setStatus(ref, command, invocation, { ...terminated, plugins: terminated });
     }
   }
 
   /** The command expired: whatever has not finished is Delivery Timed Out. */
   private async expire(ref: CommandRef, command: StoredCommand): Promise<void> {
-    const now = this.now();
     const kills: Promise<void>[] = [];
     for (const invocation of command.invocations) {
-      if (invocationIsWaiting(invocation)) {
-        settleUnfinishedPlugins(invocation, 'TimedOut', 'DeliveryTimedOut', now);
-        invocation.status = 'TimedOut';
-        invocation.statusDetails = 'DeliveryTimedOut';
-      } else if (invocationIsRunning(invocation)) {
-        const control = this.controls.get(this.key(ref, invocation.instanceId));
-        if (control) kills.push(control.stop('expire'));
-        else {
-          settleUnfinishedPlugins(invocation, 'TimedOut', 'DeliveryTimedOut', now);
-          invocation.status = 'TimedOut';
-          invocation.statusDetails = 'DeliveryTimedOut';
-        }
+      const control = this.controls.get(this.key(ref, invocation.instanceId));
+      if (invocationIsRunning(invocation) && control) kills.push(control.stop('expire'));
+      else if (invocationIsWaiting(invocation) || invocationIsRunning(invocation)) {
+        this.setStatus(ref, command, invocation, DELIVERY_TIMED_OUT);
       }
     }
     this.clearTimers(ref);
@@ -373,19 +286,15 @@ export class CommandEngine {
    */
   cancel(ref: CommandRef, command: StoredCommand, instanceIds: string[] | undefined): void {
     if (commandIsTerminal(command)) return;
-    const now = this.now();
     if (!instanceIds) command.cancelRequested = true;
     for (const invocation of command.invocations) {
       if (instanceIds && !instanceIds.includes(invocation.instanceId)) continue;
       if (invocationIsWaiting(invocation)) {
         invocation.cancelRequested = true;
-        settleUnfinishedPlugins(invocation, 'Cancelled', 'Cancelled', now);
-        invocation.status = 'Cancelled';
-        invocation.statusDetails = 'Cancelled';
+        this.setStatus(ref, command, invocation, CANCELLED);
       } else if (invocation.status === 'InProgress') {
         invocation.cancelRequested = true;
-        invocation.status = 'Cancelling';
-        invocation.statusDetails = 'Cancelling';
+        this.setStatus(ref, command, invocation, { status: 'Cancelling', details: 'Cancelling' });
         const control = this.controls.get(this.key(ref, invocation.instanceId));
         if (control) void control.stop('cancel');
       }
@@ -394,10 +303,10 @@ export class CommandEngine {
 
   /**
    * After a restart: what was running when the emulator stopped is Failed (its process was lost
-   * with the agent), what was Cancelling is Cancelled, and invocations not yet sent are delivered.
+   * with the agent), what was Cancelling is Cancelled, and invocations not yet sent are delivered
+   * once the fleet has adopted its instances.
    */
   async recover(): Promise<void> {
-    const now = this.now();
     const refs: CommandRef[] = [];
     // A data file from before invocations were records of their own is rewritten in the new form.
     let migrated = false;
@@ -405,68 +314,60 @@ export class CommandEngine {
       migrated ||= needsRewrite(scope);
       for (const command of commandList(scope)) {
         if (commandIsTerminal(command)) continue;
+        const ref = { accountId: scope.accountId, region: scope.region, commandId: command.commandId };
         for (const invocation of command.invocations) {
-          if (invocation.status === 'Cancelling') {
-            settleUnfinishedPlugins(invocation, 'Cancelled', 'Cancelled', now);
-            invocation.status = 'Cancelled';
-            invocation.statusDetails = 'Cancelled';
-          } else if (invocation.status === 'InProgress') {
-            for (const plugin of invocation.plugins) {
-              if (plugin.status !== 'InProgress') continue;
-              plugin.stderr = capStderr(
-                appendLine(
-                  plugin.stderr,
-                  'failed to run commands: the agent stopped while the command was running',
-                ),
-              );
+          if (invocation.status === 'Cancelling') this.setStatus(ref, command, invocation, CANCELLED);
+          else if (invocation.status === 'InProgress') {
+            for (const plugin of invocation.plugins.filter((p) => p.status === 'InProgress')) {
+              plugin.stderr = capStderr(appendLine(plugin.stderr, AGENT_STOPPED));
             }
-            settleUnfinishedPlugins(invocation, 'Failed', 'Failed', now);
-            invocation.status = 'Failed';
-            invocation.statusDetails = 'Failed';
+            const failed = { status: 'Failed', details: 'Failed' } as const;
+            this.setStatus(ref, command, invocation, { ...failed, plugins: failed });
           }
         }
-        refs.push({ accountId: scope.accountId, region: scope.region, commandId: command.commandId });
+        refs.push(ref);
       }
     }
     if (refs.length === 0 && !migrated) return;
     await this.persist();
-    // Deliver what is left once every capability (the fleet in particular) has started.
-    const timer = setTimeout(() => refs.forEach((ref) => this.track(ref)), 0);
-    timer.unref();
+    const fleet = this.services.registry.get(FLEET);
+    void fleet.whenReady().then(() => refs.forEach((ref) => this.track(ref)));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of [...this.expiryTimers.values(), ...this.retryTimers.values(), ...this.stepTimers]) {
-      clearTimeout(timer);
+    for (const timer of [...this.expiryTimers.values(), ...this.retryTimers.values()]) {
+      this.services.scheduler.cancel(timer);
     }
     this.expiryTimers.clear();
     this.retryTimers.clear();
-    this.stepTimers.clear();
   }
 }
 
-function stepDirectory(command: StoredCommand, index: number): string {
-  const step = command.steps[index]!;
-  // Schema 1.2 plugins keep their files under <plugin>/<property id>, 2.x steps under the step name.
-  if (command.schemaVersion.startsWith('1.')) {
-    const id = typeof step.inputs.id === 'string' ? step.inputs.id : `${index}.${step.action}`;
-    return `${sanitizeStepName(step.name)}/${sanitizeStepName(id)}`;
+const AGENT_STOPPED = 'failed to run commands: the agent stopped while the command was running';
+const CANCELLED: StatusChange = {
+  status: 'Cancelled',
+  details: 'Cancelled',
+  plugins: { status: 'Cancelled', details: 'Cancelled' },
+};
+const DELIVERY_TIMED_OUT: StatusChange = {
+  status: 'TimedOut',
+  details: 'DeliveryTimedOut',
+  plugins: { status: 'TimedOut', details: 'DeliveryTimedOut' },
+};
+
+/** How an invocation whose steps have all run (or were stopped) ends. */
+function finalStatus(invocation: StoredInvocation, control: InvocationControl): StatusChange {
+  if (control.stopReason === 'expire' || invocation.statusDetails === 'DeliveryTimedOut') {
+    return DELIVERY_TIMED_OUT;
   }
-  return sanitizeStepName(step.name);
-}
-
-function startPlugin(plugin: StoredPlugin, now: number): void {
-  plugin.status = 'InProgress';
-  plugin.statusDetails = 'InProgress';
-  plugin.startedAt = now;
-}
-
-function recordOutcome(plugin: StoredPlugin, result: StepOutcome, now: number): void {
-  plugin.status = result.status;
-  plugin.statusDetails = result.statusDetails;
-  plugin.responseCode = result.responseCode;
-  plugin.stdout = capStdout(result.stdout);
-  plugin.stderr = capStderr(result.stderr);
-  plugin.finishedAt = now;
+  if (control.stopReason === 'cancel') return CANCELLED;
+  // Steps left unrun (after a stop in between) are Cancelled; the plugins' results decide.
+  const unrun = { status: 'Cancelled', details: 'Cancelled' } as const;
+  const merged = mergePluginResults(
+    invocation.plugins.map((p) =>
+      p.status === 'Pending' || p.status === 'InProgress' ? { ...p, status: unrun.status } : p,
+    ),
+  );
+  return { status: merged.status, details: merged.statusDetails, plugins: unrun };
 }

@@ -1,7 +1,7 @@
 // The filters of ListCommands and ListCommandInvocations: InvokedAfter, InvokedBefore, Status (a
 // status or a detailed status), ExecutionStage (Executing or Complete) and DocumentName.
 import type { CommandFilter } from '@aws-sdk/client-ssm';
-import { errors } from '../protocol/errors.js';
+import { commandErrors } from './errors.js';
 
 export interface FilterSubject {
   requestedAt: number;
@@ -16,11 +16,7 @@ export type FilterTest = (subject: FilterSubject) => boolean;
 function timestamp(filter: CommandFilter): number {
   const value = filter.value!;
   const time = Date.parse(value);
-  if (Number.isNaN(time)) {
-    throw errors.validation(
-      `The value ${value} of filter ${filter.key} is not a valid date and time. Use ISO 8601 format, for example 2017-06-07T00:00:00Z.`,
-    );
-  }
+  if (Number.isNaN(time)) throw commandErrors.filterDate(filter.key!, value);
   return time;
 }
 
@@ -44,9 +40,7 @@ export function compileFilters(filters: CommandFilter[] | undefined): FilterTest
         break;
       case 'ExecutionStage':
         if (value !== 'Executing' && value !== 'Complete') {
-          throw errors.validation(
-            `The value ${value} of filter ExecutionStage is not valid. Use Executing or Complete.`,
-          );
+          throw commandErrors.filterStage(value);
         }
         tests.push((s) => (value === 'Complete') === s.terminal);
         break;

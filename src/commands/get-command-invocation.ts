@@ -2,7 +2,7 @@
 // no PluginName; with several, the step must be named.
 import type { GetCommandInvocationRequest, GetCommandInvocationResult } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
-import { SsmError } from '../protocol/errors.js';
+import { commandErrors } from './errors.js';
 import { findCommand } from './state.js';
 import { invocationDetailView } from './views.js';
 
@@ -12,14 +12,14 @@ export function getCommandInvocation(
 ): GetCommandInvocationResult {
   const command = findCommand(ctx.scope, input.CommandId!);
   const invocation = command?.invocations.find((i) => i.instanceId === input.InstanceId);
-  if (!command || !invocation) throw new SsmError('InvocationDoesNotExist', '');
+  if (!command || !invocation) throw commandErrors.invocationDoesNotExist();
   let plugin;
   if (input.PluginName !== undefined) {
     plugin = invocation.plugins.find((p) => p.name === input.PluginName);
   } else if (invocation.plugins.length === 1) {
     plugin = invocation.plugins[0];
   }
-  if (!plugin) throw new SsmError('InvalidPluginName', '');
+  if (!plugin) throw commandErrors.invalidPluginName();
   return invocationDetailView(
     command,
     invocation,

@@ -1,6 +1,7 @@
 // Run Command: SendCommand, CancelCommand, GetCommandInvocation, ListCommands and
-// ListCommandInvocations, executed for real in the instances' containers (see plugins.ts for how a
-// step runs, engine.ts for delivery, concurrency, errors, cancel and expiry).
+// ListCommandInvocations, executed for real in the instances' containers (dispatch.ts and the step
+// runners for how a step runs, runner.ts for an invocation's steps, engine.ts for delivery,
+// concurrency, errors, cancel and expiry), and the Run Command contract of api.ts.
 //
 // What differs from real SSM:
 // - There is no SSM Agent: ssm-local plays the agent's part, running each step through its own
@@ -46,14 +47,16 @@
 //   filter values. InvalidCommandId, InvocationDoesNotExist, InvalidPluginName and
 //   DuplicateInstanceId have empty messages (their shapes carry none).
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';
-import { defineHandler } from '../core/capability.js';
+import { DOCUMENTS } from '../documents/api.js';
+import { EXECUTOR, FLEET } from '../instances/api.js';
 import { errors } from '../protocol/errors.js';
-import { cancelCommand } from './cancel-command.js';
+import { RUN_COMMAND, type RunCommand } from './api.js';
+import { cancel, cancelCommand } from './cancel-command.js';
 import { CommandEngine } from './engine.js';
 import { getCommandInvocation } from './get-command-invocation.js';
 import { listCommandInvocations } from './list-command-invocations.js';
 import { listCommands } from './list-commands.js';
-import { sendCommand } from './send-command.js';
+import { send, sendCommand } from './send-command.js';
 
 export function commandsCapability(): Capability {
   let engine: CommandEngine | undefined;
@@ -61,17 +64,27 @@ export function commandsCapability(): Capability {
     if (!engine) throw errors.internal('The commands capability has not started.');
     return engine;
   };
+  const runCommand: RunCommand = {
+    send: (ctx, request) => send(engineOrFail(), ctx, request),
+    cancel: (ctx, commandId, instanceIds) => cancel(engineOrFail(), ctx, commandId, instanceIds),
+    whenEnded: (ref) => engineOrFail().whenEnded(ref),
+    onInvocationEnded: (listener) => engineOrFail().events.onInvocationEnded(listener),
+    onCommandEnded: (listener) => engineOrFail().events.onCommandEnded(listener),
+  };
   return {
     name: 'commands',
+    needs: [DOCUMENTS, FLEET, EXECUTOR],
+    provides: [RUN_COMMAND],
     handlers: {
-      SendCommand: defineHandler(sendCommand(engineOrFail)),
-      CancelCommand: defineHandler(cancelCommand(engineOrFail)),
-      GetCommandInvocation: defineHandler(getCommandInvocation),
-      ListCommands: defineHandler(listCommands),
-      ListCommandInvocations: defineHandler(listCommandInvocations),
+      SendCommand: sendCommand(engineOrFail),
+      CancelCommand: cancelCommand(engineOrFail),
+      GetCommandInvocation: getCommandInvocation,
+      ListCommands: listCommands,
+      ListCommandInvocations: listCommandInvocations,
     },
     async start(services: Services) {
       engine = new CommandEngine(services);
+      services.registry.provide(RUN_COMMAND, runCommand);
       await engine.recover();
     },
     async stop() {

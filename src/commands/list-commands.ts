@@ -3,7 +3,7 @@
 import type { ListCommandsRequest, ListCommandsResult } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import { decodeNextToken, encodeNextToken, isIndex } from '../core/pagination.js';
-import { SsmError } from '../protocol/errors.js';
+import { commandErrors } from './errors.js';
 import { compileFilters } from './filters.js';
 import { commandList, type StoredCommand } from './state.js';
 import { commandIsTerminal, summarizeCommand } from './status.js';
@@ -14,7 +14,7 @@ const DEFAULT_MAX_RESULTS = 50;
 export function listCommands(input: ListCommandsRequest, ctx: RequestContext): ListCommandsResult {
   const commands = commandList(ctx.scope);
   if (input.CommandId !== undefined && !commands.some((c) => c.commandId === input.CommandId)) {
-    throw new SsmError('InvalidCommandId', '');
+    throw commandErrors.invalidCommandId();
   }
   const test = compileFilters(input.Filters);
   const matches = (command: StoredCommand): boolean => {

@@ -5,25 +5,15 @@
 import type { Target } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import type { Fleet, ManagedInstance } from '../instances/api.js';
-import { errors, SsmError } from '../protocol/errors.js';
-
-const TARGET_FORMATS =
-  'Targets must be specified in one of the following formats: 1) 1 target with "Key=InstanceIds" and "Values=" a list of up to 50 instance IDs, or 2) Up to 5 targets, each of which can be either "Key=tag:<key>,Values=<tag_values>" or "Key=tag-key,Values=<tag_keys>".';
-
-export function invalidInstances(ids: string[], accountId: string, hint = ''): SsmError {
-  return new SsmError(
-    'InvalidInstanceId',
-    `Instances [[${ids.join(', ')}]] not in a valid state for account ${accountId}${hint}`,
-  );
-}
+import { commandErrors } from './errors.js';
 
 /** The instances named by id, all of which must exist and be online. */
 async function byIds(ctx: RequestContext, fleet: Fleet, ids: string[]): Promise<ManagedInstance[]> {
-  if (new Set(ids).size !== ids.length) throw new SsmError('DuplicateInstanceId', '');
+  if (new Set(ids).size !== ids.length) throw commandErrors.duplicateInstanceId();
   const live = new Map((await fleet.list(ctx.accountId, ctx.region)).map((i) => [i.instanceId, i]));
   const found = ids.map((id) => live.get(id));
   const bad = ids.filter((_, i) => !found[i]?.online);
-  if (bad.length > 0) throw invalidInstances(bad, ctx.accountId);
+  if (bad.length > 0) throw commandErrors.invalidInstances(bad, ctx.accountId);
   return found as ManagedInstance[];
 }
 
@@ -38,13 +28,9 @@ function matches(instance: ManagedInstance, target: Target): boolean {
 function checkTargets(targets: Target[]): void {
   for (const target of targets) {
     const key = target.Key ?? '';
-    if (key.startsWith('resource-groups:')) {
-      throw errors.validation(
-        'ssm-local does not support targeting by resource group (resource-groups:Name, resource-groups:ResourceTypeFilters). Target instances with InstanceIds, tag:<key> or tag-key.',
-      );
-    }
+    if (key.startsWith('resource-groups:')) throw commandErrors.resourceGroups();
     const known = key === 'tag-key' || (key.startsWith('tag:') && key.length > 'tag:'.length);
-    if (!known || (target.Values ?? []).length === 0) throw errors.validation(TARGET_FORMATS);
+    if (!known || (target.Values ?? []).length === 0) throw commandErrors.targetFormats();
   }
 }
 
@@ -60,18 +46,14 @@ export async function resolveTargets(
 ): Promise<ManagedInstance[]> {
   const hasIds = (instanceIds ?? []).length > 0;
   const hasTargets = (targets ?? []).length > 0;
-  if (hasIds && hasTargets) {
-    throw errors.validation('Specify either InstanceIds or Targets in a SendCommand request, not both.');
-  }
-  if (!hasIds && !hasTargets) {
-    throw errors.validation('Specify the instances to run the command on, with InstanceIds or Targets.');
-  }
+  if (hasIds && hasTargets) throw commandErrors.idsAndTargets();
+  if (!hasIds && !hasTargets) throw commandErrors.noTargets();
   if (hasIds) return byIds(ctx, fleet, instanceIds!);
 
   const list = targets!;
   const idTarget = list.find((t) => (t.Key ?? '').toLowerCase() === 'instanceids');
   if (idTarget) {
-    if (list.length > 1 || (idTarget.Values ?? []).length === 0) throw errors.validation(TARGET_FORMATS);
+    if (list.length > 1 || (idTarget.Values ?? []).length === 0) throw commandErrors.targetFormats();
     return byIds(ctx, fleet, idTarget.Values!);
   }
   checkTargets(list);

@@ -1,19 +1,25 @@
-// What a capability is: a named set of operation handlers plus optional start/stop hooks and
-// taggable resource types. A capability knows nothing of HTTP; the protocol layer knows nothing of
-// any capability.
+// What a capability is: a typed table of operation handlers, the services it provides and needs,
+// optional start/stop hooks and taggable resource types. A capability knows nothing of HTTP; the
+// protocol layer knows nothing of any capability. A new capability is one folder and one line in
+// src/capabilities.ts.
 import type { Clock, Ids } from './clock.js';
 import type { Config } from './config.js';
+import type { Scheduler } from './scheduler.js';
 import type { Secrets } from './secrets.js';
+import type { ServiceKey, ServiceRegistry } from './services.js';
+import type { OperationInput, OperationName, OperationOutput } from '../protocol/operations.js';
 import type { RegionScope, Store } from '../store/store.js';
 
 export interface Services {
   config: Config;
   clock: Clock;
+  /** Everything that waits in emulated time goes through it (see scheduler.ts). */
+  scheduler: Scheduler;
   ids: Ids;
   store: Store;
   secrets: Secrets;
-  /** Per-capability shared objects (for example the Docker executor), set up by capabilities. */
-  extensions: Map<string, unknown>;
+  /** What capabilities offer one another, by typed key. */
+  registry: ServiceRegistry;
   /** Resource types reachable by the tagging operations, from every capability's `taggable`. */
   taggable: Map<string, TaggableType>;
 }
@@ -40,8 +46,11 @@ export interface ChangedRecord {
 }
 
 export type Handler<I, O> = (input: I, ctx: RequestContext) => O | Promise<O>;
-// Handlers are stored by operation name; each is written against its own SDK input/output type.
-export type AnyHandler = Handler<never, unknown>;
+
+/** A capability's handlers: any operations of the model, each typed by its SDK input and output. */
+export type Handlers = {
+  [K in OperationName]?: Handler<OperationInput<K>, OperationOutput<K>>;
+};
 
 export interface Tag {
   Key: string;
@@ -62,13 +71,15 @@ export interface CapabilityStatus {
 
 export interface Capability {
   name: string;
-  handlers: Record<string, AnyHandler>;
+  handlers?: Handlers;
   taggable?: Record<string, TaggableType>;
+  /** Services this capability provides (with services.registry.provide, in start). */
+  provides?: readonly ServiceKey<unknown>[];
+  /** Services it cannot do without: the runtime starts their providers first, or refuses to start. */
+  needs?: readonly ServiceKey<unknown>[];
+  /** Services it uses when the build has them: their providers start first. */
+  uses?: readonly ServiceKey<unknown>[];
   start?(services: Services): void | Promise<void>;
   stop?(): void | Promise<void>;
   status?(): CapabilityStatus;
-}
-
-export function defineHandler<I, O>(handler: Handler<I, O>): AnyHandler {
-  return handler as AnyHandler;
 }

@@ -1,17 +1,25 @@
-// Assembles a running emulator: services (config, clock, ids, store, secrets), the capabilities and
-// the operation table. Handlers are checked against the service model at start-up.
-import type { Capability, AnyHandler, Services } from './capability.js';
+// Assembles a running emulator: services (config, clock, scheduler, ids, store, secrets, the
+// registry of what capabilities provide), the capabilities in dependency order, and the operation
+// table. Handlers are checked against the service model at start-up.
+import type { Capability, Handler, Services } from './capability.js';
 import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
 import type { Config } from './config.js';
+import { createScheduler } from './scheduler.js';
 import { Secrets } from './secrets.js';
+import { ServiceRegistry, type ServiceKey } from './services.js';
 import { serviceModel } from '../protocol/model.js';
+import type { OperationName } from '../protocol/operations.js';
 import { LowStore, type Store } from '../store/store.js';
 import { dirname, join } from 'node:path';
 
+/** A handler as the pipeline calls it, with input already validated against the model. */
+export type AnyHandler = Handler<never, unknown>;
+
 export interface Runtime {
   services: Services;
+  /** In start order: every capability after those it needs or uses. */
   capabilities: Capability[];
-  handlers: Map<string, AnyHandler>;
+  handlers: Map<OperationName, AnyHandler>;
   stop(): Promise<void>;
 }
 
@@ -23,42 +31,99 @@ export interface RuntimeOptions {
   store?: Store;
 }
 
+/**
+ * The capabilities ordered so that each starts after the providers of what it needs or uses.
+ * A needed service nobody provides, or a cycle, stops the start with a message naming it.
+ */
+export function startOrder(capabilities: Capability[]): Capability[] {
+  const providers = new Map<string, Capability>();
+  for (const capability of capabilities) {
+    for (const key of capability.provides ?? []) {
+      const other = providers.get(key.name);
+      if (other)
+        throw new Error(`capabilities ${other.name} and ${capability.name} both provide ${key.name}`);
+      providers.set(key.name, capability);
+    }
+  }
+  const ordered: Capability[] = [];
+  const state = new Map<Capability, 'visiting' | 'done'>();
+  const visit = (capability: Capability, path: string[]): void => {
+    const seen = state.get(capability);
+    if (seen === 'done') return;
+    if (seen === 'visiting') {
+      throw new Error(
+        `capabilities depend on each other in a cycle: ${[...path, capability.name].join(' -> ')}`,
+      );
+    }
+    state.set(capability, 'visiting');
+    const before = (key: ServiceKey<unknown>, needed: boolean): void => {
+      const provider = providers.get(key.name);
+      if (!provider) {
+        if (needed)
+          throw new Error(`capability ${capability.name} needs ${key.name}, which no capability provides`);
+        return;
+      }
+      if (provider !== capability) visit(provider, [...path, capability.name]);
+    };
+    for (const key of capability.needs ?? []) before(key, true);
+    for (const key of capability.uses ?? []) before(key, false);
+    state.set(capability, 'done');
+    ordered.push(capability);
+  };
+  for (const capability of capabilities) visit(capability, []);
+  return ordered;
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
+  const capabilities = startOrder(options.capabilities);
   const store = options.store ?? (await LowStore.open(config.dataPath));
   const secrets = Secrets.open(
     config.dataPath === ':memory:' ? undefined : join(dirname(config.dataPath), 'master.key'),
   );
+  const clock = options.clock ?? systemClock;
   const services: Services = {
     config,
-    clock: options.clock ?? systemClock,
+    clock,
+    scheduler: createScheduler(clock),
     ids: options.ids ?? randomIds,
     store,
     secrets,
-    extensions: new Map(),
+    registry: new ServiceRegistry(),
     taggable: new Map(),
   };
   const model = serviceModel();
-  const handlers = new Map<string, AnyHandler>();
-  const taggable = services.taggable;
-  for (const capability of options.capabilities) {
-    for (const [operation, handler] of Object.entries(capability.handlers)) {
+  const handlers = new Map<OperationName, AnyHandler>();
+  for (const capability of capabilities) {
+    for (const [operation, handler] of Object.entries(capability.handlers ?? {})) {
       if (!model.operations[operation]) {
         throw new Error(`capability ${capability.name} handles ${operation}, which is not an SSM operation`);
       }
-      if (handlers.has(operation)) throw new Error(`two capabilities handle ${operation}`);
-      handlers.set(operation, handler);
+      if (handlers.has(operation as OperationName)) throw new Error(`two capabilities handle ${operation}`);
+      handlers.set(operation as OperationName, handler as AnyHandler);
     }
-    for (const [type, target] of Object.entries(capability.taggable ?? {})) taggable.set(type, target);
+    for (const [type, target] of Object.entries(capability.taggable ?? {}))
+      services.taggable.set(type, target);
   }
-  for (const capability of options.capabilities) await capability.start?.(services);
-  return {
-    services,
-    capabilities: options.capabilities,
-    handlers,
-    async stop() {
-      for (const capability of [...options.capabilities].reverse()) await capability.stop?.();
-      await store.close();
-    },
+  const started: Capability[] = [];
+  const stopAll = async (): Promise<void> => {
+    services.scheduler.stop();
+    for (const capability of [...started].reverse()) await capability.stop?.();
+    await store.close();
   };
+  try {
+    for (const capability of capabilities) {
+      started.push(capability);
+      await capability.start?.(services);
+      for (const key of capability.provides ?? []) {
+        if (!services.registry.has(key)) {
+          throw new Error(`capability ${capability.name} declares ${key.name} but did not provide it`);
+        }
+      }
+    }
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+  return { services, capabilities, handlers, stop: stopAll };
 }

@@ -26,14 +26,10 @@
 import type Docker from 'dockerode';
 import { AgentSession } from './agent-session.js';
 import { DockerExecutor } from './docker-executor.js';
-import type { ExecHandle, ExecRequest, ExecResult } from './executor.js';
+import { lostHandle } from './exec-common.js';
+import type { ExecHandle, ExecRequest } from './executor.js';
 
 type Route = AgentSession | 'fallback';
-
-const lostHandle = (): ExecHandle => {
-  const lost: ExecResult = { exitCode: null, stdout: '', stderr: '', containerLost: true };
-  return { result: Promise.resolve(lost), kill: () => Promise.resolve() };
-};
 
 interface Entry {
   pending: Promise<Route | 'lost' | 'retry'>;

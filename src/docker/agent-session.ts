@@ -8,16 +8,13 @@ import type { Socket } from 'node:net';
 import { Writable, type Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
-import { MAX_CAPTURED_BYTES } from './docker-executor.js';
+import { CappedOutput, containerLost, statusCode, stillRunning } from './exec-common.js';
 import type { ExecHandle, ExecRequest, ExecResult, ExecSetupError } from './executor.js';
 
 export const AGENT_PATH = '/usr/local/lib/ssm-local/agent.py';
 /** -I: ignore PYTHON* variables and the user's site folder; -S: no site import (faster start). */
 export const AGENT_COMMAND = ['python3', '-I', '-S', AGENT_PATH];
 const READY_TIMEOUT_MS = 15_000;
-/** After the stream ends, how long a container that looks alive is watched before deciding. */
-const LOST_CHECKS = 20;
-const LOST_CHECK_INTERVAL_MS = 50;
 
 interface AgentEvent {
   event?: string;
@@ -30,27 +27,10 @@ interface AgentEvent {
   setup?: ExecSetupError;
 }
 
-/** Keeps at most MAX_CAPTURED_BYTES of one output stream (the agent caps it too). */
-class Output {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-
-  add(base64: string | undefined): void {
-    if (!base64 || this.size >= MAX_CAPTURED_BYTES) return;
-    const data = Buffer.from(base64, 'base64');
-    const kept = data.subarray(0, MAX_CAPTURED_BYTES - this.size);
-    this.chunks.push(kept);
-    this.size += kept.length;
-  }
-
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
-
 interface Run {
-  stdout: Output;
-  stderr: Output;
+  /** Capped here as the agent caps them too. */
+  stdout: CappedOutput;
+  stderr: CappedOutput;
   killRequested: boolean;
   settled: boolean;
   result: Promise<ExecResult>;
@@ -62,24 +42,6 @@ export type OpenOutcome =
   | { kind: 'lost' }
   /** lasting: the agent exited (no python3, no agent file); else it did not answer in time. */
   | { kind: 'no-agent'; reason: string; lasting: boolean };
-
-function statusCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error
-    ? (error as { statusCode?: number }).statusCode
-    : undefined;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether the container still runs the same start as `startedAt` (false when gone or restarted). */
-async function stillRunning(container: Docker.Container, startedAt: string): Promise<boolean> {
-  try {
-    const state = (await container.inspect()).State;
-    return state.Running && !state.Restarting && !state.Paused && state.StartedAt === startedAt;
-  } catch {
-    return false;
-  }
-}
 
 export class AgentSession {
   private readonly runs = new Map<string, Run>();
@@ -205,8 +167,8 @@ export class AgentSession {
     let resolve!: (result: ExecResult) => void;
     const result = new Promise<ExecResult>((r) => (resolve = r));
     const run: Run = {
-      stdout: new Output(),
-      stderr: new Output(),
+      stdout: new CappedOutput(),
+      stderr: new CappedOutput(),
       killRequested: false,
       settled: false,
       result,
@@ -294,13 +256,13 @@ export class AgentSession {
     const run = typeof event.id === 'string' ? this.runs.get(event.id) : undefined;
     switch (event.event) {
       case 'output':
-        run?.stdout.add(event.stdout);
-        run?.stderr.add(event.stderr);
+        run?.stdout.addBase64(event.stdout);
+        run?.stderr.addBase64(event.stderr);
         return;
       case 'exit':
         if (!run) return;
-        run.stdout.add(event.stdout);
-        run.stderr.add(event.stderr);
+        run.stdout.addBase64(event.stdout);
+        run.stderr.addBase64(event.stderr);
         this.settle(event.id!, run, {
           exitCode: run.killRequested ? null : (event.code ?? null),
           containerLost: false,
@@ -314,7 +276,7 @@ export class AgentSession {
         // The agent could not understand a request (never expected: we write every line).
         this.log(`agent error: ${event.message ?? 'unknown'}`);
         if (run) {
-          run.stderr.add(Buffer.from(`ssm-local agent: ${event.message ?? 'error'}\n`).toString('base64'));
+          run.stderr.add(Buffer.from(`ssm-local agent: ${event.message ?? 'error'}\n`));
           this.settle(event.id!, run, { exitCode: null, containerLost: false });
         }
         return;
@@ -359,11 +321,9 @@ export class AgentSession {
   private settleAfterEnd(runs: Run[]): void {
     if (runs.length === 0) return;
     void (async () => {
-      let lost = this.containerGoing;
-      for (let check = 0; !lost && !this.closedByUs && check < LOST_CHECKS; check++) {
-        if (check > 0) await sleep(LOST_CHECK_INTERVAL_MS);
-        lost = !(await stillRunning(this.container, this.startedAt));
-      }
+      const lost =
+        this.containerGoing ||
+        (await containerLost(this.container, this.startedAt, { stopWatching: () => this.closedByUs }));
       for (const [id, run] of this.runs) {
         if (runs.includes(run)) this.settle(id, run, { exitCode: null, containerLost: lost });
       }

@@ -8,8 +8,12 @@
 // Docker publishes an event before the API call that caused it returns (`docker stop` emits
 // `kill` before the container is signalled), so a list read after such a call has returned is
 // never one cached from before the change.
+//
+// Reconnecting waits on the Scheduler (emulated time): it is a retry of ours, not a measure of the
+// engine, so a test can move the clock instead of waiting.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import type { Scheduler, Timer } from '../core/scheduler.js';
 import { LABEL, listFleetContainers } from './containers.js';
 
 /** Container actions that can change what the list says (not exec_*, attach, top, resize...). */
@@ -35,13 +39,14 @@ export class ContainerWatch {
   /** Bumped by every event that may change the list (and by connecting or losing the stream). */
   private generation = 0;
   private cached: { generation: number; list: Docker.ContainerInfo[] } | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: Timer | undefined;
   private stopped = false;
   private connecting: Promise<void> | undefined;
 
   constructor(
     private readonly docker: Docker,
     private readonly fleet: string,
+    private readonly scheduler: Scheduler,
   ) {}
 
   /** The fleet's containers as the engine lists them (all states). */
@@ -65,7 +70,7 @@ export class ContainerWatch {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    this.scheduler.cancel(this.reconnectTimer);
     this.stream?.destroy();
     this.stream = undefined;
     this.invalidate();
@@ -126,10 +131,9 @@ export class ContainerWatch {
 
   private retryLater(): void {
     if (this.stopped || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = this.scheduler.after(RECONNECT_MS, () => {
       this.reconnectTimer = undefined;
       void this.connect();
-    }, RECONNECT_MS);
-    this.reconnectTimer.unref();
+    });
   }
 }

@@ -2,6 +2,7 @@
 // back, so a restarted emulator adopts the containers it made before (and their files). Containers
 // are never privileged and never get the Docker socket.
 import type Docker from 'dockerode';
+import { statusCode } from './exec-common.js';
 
 export const LABEL = {
   fleet: 'ssm-local.fleet',
@@ -85,6 +86,6 @@ export async function removeContainer(docker: Docker, containerId: string): Prom
   try {
     await docker.getContainer(containerId).remove({ force: true, v: true });
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    if (statusCode(error) !== 404) throw error;
   }
 }

@@ -8,12 +8,12 @@
 // A background job of a non-interactive shell is never a group leader, so setsid does not fork and
 // `$!` is the new group's id.
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+import { CappedOutput, containerLost, lostHandle, sleep, statusCode, withTimeout } from './exec-common.js';
 import type { ExecHandle, ExecRequest, ExecResult, ExecSetupError, InstanceExecutor } from './executor.js';
 
-/** Each stream keeps at most this much (memory protection; Run Command reports far less). */
-export const MAX_CAPTURED_BYTES = 8 * 1024 * 1024;
+// src/instances imports it from here; new code can take it from exec-common.ts.
+export { withTimeout };
 
 const PGID_DIR = '/run/ssm-local';
 
@@ -61,34 +61,6 @@ const KILLER = [
   'done',
   'rm -f "$f"',
 ].join('\n');
-
-class Capture {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  readonly sink = new PassThrough();
-
-  constructor() {
-    this.sink.on('data', (chunk: Buffer) => {
-      if (this.size >= MAX_CAPTURED_BYTES) return;
-      const room = MAX_CAPTURED_BYTES - this.size;
-      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      this.chunks.push(kept);
-      this.size += kept.length;
-    });
-  }
-
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
-
-function statusCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error
-    ? (error as { statusCode?: number }).statusCode
-    : undefined;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DockerExecutor implements InstanceExecutor {
   constructor(protected readonly docker: Docker) {}
@@ -141,16 +113,13 @@ export class DockerExecutor implements InstanceExecutor {
       stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadWriteStream;
     } catch (error) {
       const code = statusCode(error);
-      if (code === 404 || code === 409) {
-        const lost: ExecResult = { exitCode: null, stdout: '', stderr: '', containerLost: true };
-        return { result: Promise.resolve(lost), kill: () => Promise.resolve() };
-      }
+      if (code === 404 || code === 409) return lostHandle();
       throw error;
     }
 
-    const stdout = new Capture();
-    const stderr = new Capture();
-    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    const stdout = new CappedOutput();
+    const stderr = new CappedOutput();
+    this.docker.modem.demuxStream(stream, stdout.sink(), stderr.sink());
     let killed = false;
     let settled = false;
 
@@ -247,19 +216,11 @@ export class DockerExecutor implements InstanceExecutor {
       await sleep(20);
     }
     const bySignal = !killedByUs && (exitCode === null || exitCode >= 128);
-    const checks = bySignal ? 20 : 1;
-    for (let check = 0; check < checks; check++) {
-      try {
-        const state = (await this.docker.getContainer(containerId).inspect()).State;
-        if (!state.Running || state.Restarting || state.StartedAt !== startedAt) {
-          return { exitCode, containerLost: true };
-        }
-      } catch {
-        return { exitCode, containerLost: true };
-      }
-      if (check < checks - 1) await sleep(50);
-    }
-    return { exitCode, containerLost: false };
+    const lost = await containerLost(this.docker.getContainer(containerId), startedAt, {
+      watch: bySignal,
+      pausedIsRunning: true,
+    });
+    return { exitCode, containerLost: lost };
   }
 }
 
@@ -280,20 +241,4 @@ function parseSetupError(stderr: string): ExecSetupError | undefined {
     default:
       return undefined;
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

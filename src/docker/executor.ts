@@ -1,7 +1,7 @@
 // The contract between Run Command (and everything built on it) and the container engine.
-// The real implementation drives Docker through dockerode; it is injected through Services so tests
-// of the state machines can use it directly and the real path is tested end to end.
-import type { Services } from '../core/capability.js';
+// The real implementation drives Docker through dockerode; it is injected (the instances capability
+// provides it under EXECUTOR, and startSsmLocal accepts another), so tests of the state machines can
+// use a fake while the real path is tested end to end as well.
 
 /** A file the executor writes inside the container before it starts the process. */
 export interface ExecFile {
@@ -63,10 +63,4 @@ export interface InstanceExecutor {
    * `exit 194`). Optional: without it, Run Command runs the step again without restarting.
    */
   restart?(containerId: string): Promise<void>;
-}
-
-export const EXECUTOR_KEY = 'docker.executor';
-
-export function executorOf(services: Services): InstanceExecutor | undefined {
-  return services.extensions.get(EXECUTOR_KEY) as InstanceExecutor | undefined;
 }

@@ -1,5 +1,6 @@
 // What Run Command (and later State Manager and Automation) ask of the documents capability.
-import type { RequestContext, Services } from '../core/capability.js';
+import type { RequestContext } from '../core/capability.js';
+import { serviceKey } from '../core/services.js';
 
 /** One step (plugin) to run, parameters already interpolated. */
 export interface PluginStep {
@@ -68,10 +69,24 @@ export interface DocumentsApi {
    * and inside a list it is spliced in as list elements.
    */
   plan(ctx: RequestContext, doc: ExecutableDocument, supplied: Record<string, string[]>): PluginStep[];
+  /**
+   * The document an aws:downloadContent step of sourceType SSMDocument fetches, from its sourceInfo
+   * (`{"name": ..., "version": ...}`, or that object's JSON/YAML text). Throws an Error when no name
+   * is given, and resolveForExecution's errors when the document is missing.
+   */
+  resolveSource(ctx: RequestContext, sourceInfo: unknown): ExecutableDocument;
+  /**
+   * An aws:runDocument step's LocalPath document that no earlier step fetched: `text` is the file
+   * read from the instance at `path` (JSON or YAML), planned as a Command document with the step's
+   * documentParameters (a map, or its JSON/YAML text). Throws an Error when the file is not a
+   * document, InvalidParameters as plan does.
+   */
+  planLocalDocument(
+    ctx: RequestContext,
+    path: string,
+    text: string,
+    documentParameters: unknown,
+  ): { steps: PluginStep[]; schemaVersion: string };
 }
 
-export const DOCUMENTS_KEY = 'documents.api';
-
-export function documentsOf(services: Services): DocumentsApi | undefined {
-  return services.extensions.get(DOCUMENTS_KEY) as DocumentsApi | undefined;
-}
+export const DOCUMENTS = serviceKey<DocumentsApi>('documents');

@@ -5,6 +5,7 @@
 // position; YAML is read with the `yaml` package.
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { parseDocument, stringify as toYaml } from 'yaml';
+import { compileUserPattern } from '../core/patterns.js';
 import { documentErrors } from './errors.js';
 
 export type DocumentFormat = 'JSON' | 'YAML' | 'TEXT';
@@ -179,7 +180,6 @@ function checkParameter(name: string, raw: unknown, documentType: string): Param
   if (raw['allowedValues'] !== undefined && !Array.isArray(raw['allowedValues'])) {
     throw bad('allowedValues must be a list.');
   }
-  // A pattern JavaScript can't compile (Java-only syntax) is accepted, and not checked at run time.
   if (raw['allowedPattern'] !== undefined && typeof raw['allowedPattern'] !== 'string') {
     throw bad('allowedPattern must be a string.');
   }
@@ -357,6 +357,15 @@ export function analyse(body: Body, documentType: string): Analysis {
     throw documentErrors.content('The content for the document is not valid. description must be a string.');
   }
   const declared = declaredParameters(body, documentType);
+  for (const [name, p] of declared) {
+    // Patterns run on RE2 (core/patterns.ts); one it cannot run is refused here, as Parameter Store
+    // refuses such an AllowedPattern. The wording is ssm-local's.
+    if (p.allowedPattern !== undefined && !compileUserPattern(p.allowedPattern)) {
+      throw documentErrors.content(
+        `Parameter "${name}" is not valid: allowedPattern "${p.allowedPattern}" is not a valid regular expression (lookaround and backreferences are not supported).`,
+      );
+    }
+  }
   let platformTypes: string[];
   if (documentType === 'Command' || documentType === 'Policy') {
     platformTypes = commandPlatforms(body, schemaVersion);

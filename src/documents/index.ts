@@ -2,7 +2,7 @@
 // ListDocumentVersions, UpdateDocumentDefaultVersion, DeleteDocument, DescribeDocumentPermission,
 // ModifyDocumentPermission, UpdateDocumentMetadata, ListDocumentMetadataHistory, tags on the
 // Document resource type, Amazon-owned documents from fixtures/documents/, and the execution
-// contract of api.ts (resolveForExecution, plan) for Run Command.
+// contract of api.ts (resolveForExecution, plan, resolveSource, planLocalDocument) for Run Command.
 //
 // What differs from real SSM:
 // - Document types: Command, Policy, Automation, Automation.ChangeTemplate and Session. Others
@@ -25,8 +25,12 @@
 //   with the parameter's value (through the parameters capability's ParameterReader) when the
 //   command is planned; a missing parameter, or a SecureString one (AWS: documents don't support
 //   references to SecureString parameters), answers InvalidParameters with a message of
-//   ssm-local's. allowedPattern must match the whole value;
-//   a pattern only Java's regex syntax accepts is stored but not checked.
+//   ssm-local's. allowedPattern must match the whole value, and runs on RE2 (as Parameter Store's
+//   AllowedPattern does) so no pattern can hang the server: CreateDocument and UpdateDocument
+//   refuse, with InvalidDocumentContent (wording ours), a pattern RE2 cannot run (lookaround,
+//   backreferences), which Java's regex syntax would accept. A document file that an
+//   aws:runDocument step reads from the instance is not validated as CreateDocument validates; its
+//   allowedPattern, if RE2 cannot run it, is not checked.
 //   The texts for a missing required parameter and for type/limit violations are ssm-local's; an
 //   undeclared parameter or a value outside allowedValues gets AWS's "Parameters provided in
 //   document are invalid or not supported.", an allowedPattern mismatch AWS's
@@ -42,10 +46,10 @@
 //   AWS-RunDocument's steps and two of its parameters are reconstructed from AWS's documented
 //   pattern, and two CreatedDates are approximate (fixtures/documents/catalog.json says which).
 import type { Capability, RequestContext } from '../core/capability.js';
-import { defineHandler } from '../core/capability.js';
+import { PARAMETERS } from '../parameters/api.js';
 import { errors } from '../protocol/errors.js';
 import { amazonDocuments } from './amazon.js';
-import { DOCUMENTS_KEY } from './api.js';
+import { DOCUMENTS } from './api.js';
 import { createDocument } from './create.js';
 import { deleteDocument } from './delete.js';
 import { listDocuments } from './list.js';
@@ -60,19 +64,22 @@ import { listDocumentVersions } from './versions.js';
 export function documentsCapability(): Capability {
   return {
     name: 'documents',
+    provides: [DOCUMENTS],
+    // Parameter Store resolves {{ssm:name}} references when a command is planned.
+    uses: [PARAMETERS],
     handlers: {
-      CreateDocument: defineHandler(createDocument),
-      GetDocument: defineHandler(getDocument),
-      DescribeDocument: defineHandler(describeDocument),
-      ListDocuments: defineHandler(listDocuments),
-      UpdateDocument: defineHandler(updateDocument),
-      ListDocumentVersions: defineHandler(listDocumentVersions),
-      UpdateDocumentDefaultVersion: defineHandler(updateDocumentDefaultVersion),
-      DeleteDocument: defineHandler(deleteDocument),
-      DescribeDocumentPermission: defineHandler(describeDocumentPermission),
-      ModifyDocumentPermission: defineHandler(modifyDocumentPermission),
-      UpdateDocumentMetadata: defineHandler(updateDocumentMetadata),
-      ListDocumentMetadataHistory: defineHandler(listDocumentMetadataHistory),
+      CreateDocument: createDocument,
+      GetDocument: getDocument,
+      DescribeDocument: describeDocument,
+      ListDocuments: listDocuments,
+      UpdateDocument: updateDocument,
+      ListDocumentVersions: listDocumentVersions,
+      UpdateDocumentDefaultVersion: updateDocumentDefaultVersion,
+      DeleteDocument: deleteDocument,
+      DescribeDocumentPermission: describeDocumentPermission,
+      ModifyDocumentPermission: modifyDocumentPermission,
+      UpdateDocumentMetadata: updateDocumentMetadata,
+      ListDocumentMetadataHistory: listDocumentMetadataHistory,
     },
     taggable: {
       Document: {
@@ -86,7 +93,7 @@ export function documentsCapability(): Capability {
     start(services) {
       // Reads and validates the Amazon documents now, so a broken fixture stops the start.
       amazonDocuments();
-      services.extensions.set(DOCUMENTS_KEY, documentsApi);
+      services.registry.provide(DOCUMENTS, documentsApi);
     },
   };
 }

@@ -141,7 +141,13 @@ export function listDocuments(input: ListDocumentsRequest, ctx: RequestContext):
     candidates(ctx, owner).filter((entry) => filters.every((f) => f.key === 'Owner' || matches(entry, f))),
     (e) => e.name,
   );
-  const page = paginate(entries, (e) => e.name, input.MaxResults ?? DEFAULT_MAX_RESULTS, input.NextToken);
+  const page = paginate(
+    'ListDocuments',
+    entries,
+    (e) => e.name,
+    input.MaxResults ?? DEFAULT_MAX_RESULTS,
+    input.NextToken,
+  );
   return {
     DocumentIdentifiers: page.items.map((e) => identifier(e.doc, e.version, e.name, e.own)),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),

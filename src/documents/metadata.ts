@@ -79,7 +79,13 @@ export function listDocumentMetadataHistory(
     found.sharedVersion,
   );
   const responses = (version.reviews ?? []).map((r, i) => ({ r, key: numberKey(i) }));
-  const page = paginate(responses, (x) => x.key, input.MaxResults ?? DEFAULT_MAX_RESULTS, input.NextToken);
+  const page = paginate(
+    'ListDocumentMetadataHistory',
+    responses,
+    (x) => x.key,
+    input.MaxResults ?? DEFAULT_MAX_RESULTS,
+    input.NextToken,
+  );
   return {
     Name: found.doc.name,
     DocumentVersion: String(version.version),

@@ -25,7 +25,13 @@ export function describeDocumentPermission(
 ): DescribeDocumentPermissionResponse {
   const doc = requireOwn(ctx, input.Name!);
   const shares = [...doc.shares].sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
-  const page = paginate(shares, (s) => s.accountId, input.MaxResults ?? DEFAULT_MAX_RESULTS, input.NextToken);
+  const page = paginate(
+    'DescribeDocumentPermission',
+    shares,
+    (s) => s.accountId,
+    input.MaxResults ?? DEFAULT_MAX_RESULTS,
+    input.NextToken,
+  );
   return {
     AccountIds: page.items.map((s) => s.accountId),
     AccountSharingInfoList: page.items.map((s) => ({

@@ -19,6 +19,7 @@ export function listDocumentVersions(
   if (found.sharedVersion === '$LATEST') versions = versions.filter((v) => v.version === doc.latestVersion);
   if (versions.length === 0) throw documentErrors.notFound();
   const page = paginate(
+    'ListDocumentVersions',
     versions,
     (v) => numberKey(v.version),
     input.MaxResults ?? DEFAULT_MAX_RESULTS,

@@ -1,5 +1,5 @@
 // Hybrid activations: CreateActivation, DescribeActivations, DeleteActivation. Registering with an
-// activation (admin endpoint / CLI) is in fleet.ts; it counts against RegistrationLimit.
+// activation (admin endpoint / CLI) is in registration.ts; it counts against RegistrationLimit.
 import type {
   Activation,
   CreateActivationRequest,
@@ -10,10 +10,9 @@ import type {
   DescribeActivationsResult,
 } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
-import { SsmError } from '../protocol/errors.js';
-import { hashActivationCode } from './fleet.js';
+import { instanceErrors } from './errors.js';
 import { paginate } from './paging.js';
-import { instancesState, type ActivationRecord } from './state.js';
+import { hashActivationCode, instancesState, type ActivationRecord } from './state.js';
 
 const HOUR = 3600_000;
 const DEFAULT_LIFETIME = 24 * HOUR;
@@ -32,21 +31,12 @@ export async function createActivation(
 ): Promise<CreateActivationResult> {
   const now = ctx.services.clock.now().getTime();
   const expiresAt = input.ExpirationDate ? input.ExpirationDate.getTime() : now + DEFAULT_LIFETIME;
-  if (expiresAt <= now) {
-    throw new SsmError('InvalidParameters', 'ExpirationDate must be in the future.');
-  }
-  if (expiresAt > now + MAX_LIFETIME) {
-    throw new SsmError('InvalidParameters', 'ExpirationDate can be at most 30 days from now.');
-  }
+  if (expiresAt <= now) throw instanceErrors.expirationInPast();
+  if (expiresAt > now + MAX_LIFETIME) throw instanceErrors.expirationTooFar();
   const tags = (input.Tags ?? []).map((t) => ({ Key: t.Key!, Value: t.Value! }));
-  if (tags.some((t) => t.Key.toLowerCase().startsWith('aws:'))) {
-    throw new SsmError('InvalidParameters', 'Tag keys beginning with "aws:" are reserved.');
-  }
-  if (new Set(tags.map((t) => t.Key)).size !== tags.length) {
-    throw new SsmError('InvalidParameters', 'Tag keys must be unique.');
-  }
-  if (tags.length > MAX_TAGS)
-    throw new SsmError('InvalidParameters', `An activation can have at most ${MAX_TAGS} tags.`);
+  if (tags.some((t) => t.Key.toLowerCase().startsWith('aws:'))) throw instanceErrors.reservedTagKey();
+  if (new Set(tags.map((t) => t.Key)).size !== tags.length) throw instanceErrors.duplicateTagKeys();
+  if (tags.length > MAX_TAGS) throw instanceErrors.tooManyTags(MAX_TAGS);
   const id = ctx.services.ids.uuid();
   const code = activationCode(ctx);
   const record: ActivationRecord = {
@@ -86,10 +76,8 @@ export function describeActivations(
   ctx: RequestContext,
 ): DescribeActivationsResult {
   const filters = (input.Filters ?? []).map((f) => {
-    if (!f.FilterKey) throw new SsmError('InvalidFilter', 'A filter must have a FilterKey.');
-    if (!f.FilterValues || f.FilterValues.length === 0) {
-      throw new SsmError('InvalidFilter', `The filter ${f.FilterKey} must have at least one value.`);
-    }
+    if (!f.FilterKey) throw instanceErrors.filterKeyMissing();
+    if (!f.FilterValues || f.FilterValues.length === 0) throw instanceErrors.filterValuesMissing(f.FilterKey);
     return { key: f.FilterKey, values: f.FilterValues };
   });
   const field = (record: ActivationRecord, key: string): string | undefined =>
@@ -106,6 +94,7 @@ export function describeActivations(
   );
   const now = ctx.services.clock.now().getTime();
   const { page, nextToken } = paginate(
+    'DescribeActivations',
     records,
     (r) => `${String(r.createdAt).padStart(16, '0')}:${r.id}`,
     input.MaxResults ?? DEFAULT_MAX_RESULTS,
@@ -124,13 +113,9 @@ export async function deleteActivation(
   const state = instancesState(ctx.scope);
   const id = input.ActivationId!;
   if (!state.activations[id]) {
-    if (state.deletedActivations[id] !== undefined) {
-      throw new SsmError(
-        'InvalidActivation',
-        `Activation ${id} isn't valid. The activation might have been deleted.`,
-      );
-    }
-    throw new SsmError('InvalidActivationId', `Activation ID ${id} isn't valid.`);
+    throw state.deletedActivations[id] !== undefined
+      ? instanceErrors.activationDeleted(id)
+      : instanceErrors.invalidActivationId(id);
   }
   delete state.activations[id];
   state.deletedActivations[id] = ctx.services.clock.now().getTime();

@@ -1,58 +1,103 @@
-// What the admin HTTP routes (/_ssm-local/instances) and the CLI ask of the fleet, beyond the Fleet
-// contract that other capabilities use. Failures are SsmErrors (code, message, HTTP status).
-import type { CapabilityStatus, Services, Tag } from '../core/capability.js';
+// The fleet's administration (the admin routes /_ssm-local/instances and the CLI): list every
+// instance of every account and region, add one at run time, remove one with its machine, register
+// one with an activation (registration.ts). Failures are SsmErrors from errors.ts.
+import type { CapabilityStatus } from '../core/capability.js';
+import type { AddInstanceRequest, AdminInstance, FleetAdmin, RegisterRequest } from './api.js';
+import type { Member } from './backend.js';
+import { createInstance, newInstanceId } from './creation.js';
+import { instanceErrors } from './errors.js';
+import { parseEntry, type FleetEntry } from './fleet-file.js';
+import type { InstanceFleet } from './fleet.js';
+import type { LiveInstance } from './live.js';
+import { registerWithActivation } from './registration.js';
+import { instancesState } from './state.js';
 
-export interface AdminInstance {
-  instanceId: string;
-  name: string;
-  containerId: string;
-  containerName: string;
-  accountId: string;
-  region: string;
-  image: string;
-  platformType: 'Linux' | 'Windows' | 'MacOS';
-  resourceType: 'EC2Instance' | 'ManagedInstance';
-  pingStatus: 'Online' | 'ConnectionLost';
-  tags: Tag[];
-  /** fleet-file, admin (added at run time) or registration (an activation). */
-  source: string;
-  activationId?: string;
-  iamRole?: string;
-}
+export class FleetAdministration implements FleetAdmin {
+  constructor(private readonly fleet: InstanceFleet) {}
 
-export interface AddInstanceRequest {
-  name: string;
-  image?: string;
-  tags?: Tag[] | Record<string, string>;
-  id?: string;
-  hybrid?: boolean;
-  accountId?: string;
-  region?: string;
-  iamRole?: string;
-}
+  fleetName(): string {
+    return this.fleet.fleetName();
+  }
 
-export interface RegisterRequest {
-  activationId: string;
-  activationCode: string;
-  /** Overrides the activation's DefaultInstanceName. */
-  name?: string;
-  image?: string;
-}
+  status(): CapabilityStatus {
+    return this.fleet.status();
+  }
 
-export interface FleetAdmin {
-  fleetName(): string;
-  status(): CapabilityStatus;
-  /** Resolves once the start-up reconciliation (adopt, create) has finished or failed. */
-  whenReady(): Promise<void>;
-  listAll(): Promise<AdminInstance[]>;
-  add(request: AddInstanceRequest): Promise<AdminInstance>;
-  /** Removes the instance and its container; false when no such instance. */
-  remove(instanceId: string): Promise<boolean>;
-  register(request: RegisterRequest): Promise<AdminInstance>;
-}
+  whenReady(): Promise<void> {
+    return this.fleet.whenReady();
+  }
 
-export const FLEET_ADMIN_KEY = 'instances.admin';
+  async listAll(): Promise<AdminInstance[]> {
+    const all = await this.fleet.live();
+    return all.sort((a, b) => a.instanceId.localeCompare(b.instanceId)).map((i) => this.toAdmin(i));
+  }
 
-export function fleetAdminOf(services: Services): FleetAdmin | undefined {
-  return services.extensions.get(FLEET_ADMIN_KEY) as FleetAdmin | undefined;
+  async add(request: AddInstanceRequest): Promise<AdminInstance> {
+    const { fleet } = this;
+    let entry: FleetEntry;
+    try {
+      entry = parseEntry(request, 'instance');
+    } catch (error) {
+      throw instanceErrors.badRequest((error as Error).message);
+    }
+    if (entry.id && (fleet.members.has(entry.id) || fleet.reserved.has(entry.id))) {
+      throw instanceErrors.instanceExists(entry.id);
+    }
+    if (entry.id && fleet.isDeregistered(entry.id, fleet.accountOf(entry), fleet.regionOf(entry))) {
+      throw instanceErrors.instanceWasDeregistered(entry.id);
+    }
+    const id = entry.id ?? newInstanceId(fleet.services, entry.hybrid);
+    fleet.reserved.add(id);
+    try {
+      await fleet.requireEngine();
+      const member = await fleet.track(createInstance(fleet, { ...entry, id }, 'admin'));
+      return await this.view(member);
+    } finally {
+      fleet.reserved.delete(id);
+    }
+  }
+
+  async remove(instanceId: string): Promise<boolean> {
+    const { fleet } = this;
+    const member = fleet.members.get(instanceId);
+    if (!member) return false;
+    fleet.members.delete(instanceId);
+    delete instancesState(fleet.services.store.scope(member.accountId, member.region)).tags[instanceId];
+    await fleet.services.store.persist();
+    await fleet.track(fleet.backend.remove(member));
+    fleet.log(`instance ${instanceId} (${member.name}) removed`);
+    return true;
+  }
+
+  async register(request: RegisterRequest): Promise<AdminInstance> {
+    return this.view(await registerWithActivation(this.fleet, request));
+  }
+
+  /** The member as it is now. */
+  private async view(member: Member): Promise<AdminInstance> {
+    const [live] = (await this.fleet.live(member.accountId, member.region)).filter(
+      (i) => i.instanceId === member.instanceId,
+    );
+    if (!live) throw instanceErrors.instanceVanished(member.instanceId);
+    return this.toAdmin(live);
+  }
+
+  private toAdmin(i: LiveInstance): AdminInstance {
+    return {
+      instanceId: i.instanceId,
+      name: i.name,
+      containerId: i.containerId,
+      containerName: this.fleet.backend.machineName(i),
+      accountId: i.accountId,
+      region: i.region,
+      image: i.image,
+      platformType: i.platformType,
+      resourceType: i.instanceId.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
+      pingStatus: i.online ? 'Online' : 'ConnectionLost',
+      tags: i.tags,
+      source: i.source,
+      ...(i.activationId ? { activationId: i.activationId } : {}),
+      ...(i.iamRole ? { iamRole: i.iamRole } : {}),
+    };
+  }
 }

@@ -1,13 +1,16 @@
-// What other capabilities (Run Command, State Manager, ...) may ask of the fleet.
-import type { Services, Tag } from '../core/capability.js';
+// What other capabilities (Run Command, State Manager, ...) and the admin routes may ask of the
+// instances capability. Nothing else in src/instances is imported from outside it.
+import type { CapabilityStatus, Tag } from '../core/capability.js';
+import { serviceKey } from '../core/services.js';
+import type { InstanceExecutor } from '../docker/executor.js';
 
 export interface ManagedInstance {
   instanceId: string;
-  /** The Docker container backing the instance. */
+  /** The container (or, in a memory fleet, the handle) the executor runs the instance's processes in. */
   containerId: string;
   name: string;
   platformType: 'Linux' | 'Windows' | 'MacOS';
-  /** Online when the container is running. */
+  /** Online when the instance's agent can be reached (its container is running). */
   online: boolean;
   tags: Tag[];
 }
@@ -16,10 +19,64 @@ export interface Fleet {
   /** The managed instances visible in this account and region (deregistered ones excluded). */
   list(accountId: string, region: string): Promise<ManagedInstance[]>;
   get(accountId: string, region: string, instanceId: string): Promise<ManagedInstance | undefined>;
+  /** Resolves once the start-up reconciliation (adopt, create) has finished or failed. */
+  whenReady(): Promise<void>;
 }
 
-export const FLEET_KEY = 'instances.fleet';
+/** The fleet's instances, for Run Command and the capabilities built on it. */
+export const FLEET = serviceKey<Fleet>('instances.fleet');
+/** Runs processes inside instances (the Docker executor, or a test's fake). */
+export const EXECUTOR = serviceKey<InstanceExecutor>('instances.executor');
 
-export function fleetOf(services: Services): Fleet | undefined {
-  return services.extensions.get(FLEET_KEY) as Fleet | undefined;
+// ---- the admin routes (/_ssm-local/instances) and the CLI ----
+
+export interface AdminInstance {
+  instanceId: string;
+  name: string;
+  containerId: string;
+  containerName: string;
+  accountId: string;
+  region: string;
+  image: string;
+  platformType: 'Linux' | 'Windows' | 'MacOS';
+  resourceType: 'EC2Instance' | 'ManagedInstance';
+  pingStatus: 'Online' | 'ConnectionLost';
+  tags: Tag[];
+  /** fleet-file, admin (added at run time) or registration (an activation). */
+  source: string;
+  activationId?: string;
+  iamRole?: string;
 }
+
+export interface AddInstanceRequest {
+  name: string;
+  image?: string;
+  tags?: Tag[] | Record<string, string>;
+  id?: string;
+  hybrid?: boolean;
+  accountId?: string;
+  region?: string;
+  iamRole?: string;
+}
+
+export interface RegisterRequest {
+  activationId: string;
+  activationCode: string;
+  /** Overrides the activation's DefaultInstanceName. */
+  name?: string;
+  image?: string;
+}
+
+/** Failures are SsmErrors (code, message, HTTP status). */
+export interface FleetAdmin {
+  fleetName(): string;
+  status(): CapabilityStatus;
+  whenReady(): Promise<void>;
+  listAll(): Promise<AdminInstance[]>;
+  add(request: AddInstanceRequest): Promise<AdminInstance>;
+  /** Removes the instance and its container; false when no such instance. */
+  remove(instanceId: string): Promise<boolean>;
+  register(request: RegisterRequest): Promise<AdminInstance>;
+}
+
+export const FLEET_ADMIN = serviceKey<FleetAdmin>('instances.admin');

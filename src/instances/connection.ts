@@ -6,28 +6,26 @@ import type {
   GetConnectionStatusRequest,
   GetConnectionStatusResponse,
 } from '@aws-sdk/client-ssm';
-import type { RequestContext } from '../core/capability.js';
-import { SsmError } from '../protocol/errors.js';
-import type { DockerFleet } from './fleet.js';
+import type { Handler } from '../core/capability.js';
+import { instanceErrors } from './errors.js';
+import type { InstanceFleet } from './fleet.js';
 
-export function getConnectionStatus(fleet: DockerFleet) {
-  return async (
-    input: GetConnectionStatusRequest,
-    ctx: RequestContext,
-  ): Promise<GetConnectionStatusResponse> => {
-    const instance = await fleet.get(ctx.accountId, ctx.region, input.Target!);
+export function getConnectionStatus(
+  fleet: () => InstanceFleet,
+): Handler<GetConnectionStatusRequest, GetConnectionStatusResponse> {
+  return async (input, ctx) => {
+    const instance = await fleet().get(ctx.accountId, ctx.region, input.Target!);
     return { Target: input.Target, Status: instance?.online ? 'connected' : 'notconnected' };
   };
 }
 
-export function deregisterManagedInstance(fleet: DockerFleet) {
-  return async (
-    input: DeregisterManagedInstanceRequest,
-    ctx: RequestContext,
-  ): Promise<DeregisterManagedInstanceResult> => {
-    const member = fleet.member(ctx.accountId, ctx.region, input.InstanceId!);
-    if (!member) throw new SsmError('InvalidInstanceId', `Instance Id ${input.InstanceId} is not valid.`);
-    const detached = fleet.deregister(member);
+export function deregisterManagedInstance(
+  fleet: () => InstanceFleet,
+): Handler<DeregisterManagedInstanceRequest, DeregisterManagedInstanceResult> {
+  return async (input, ctx) => {
+    const member = fleet().member(ctx.accountId, ctx.region, input.InstanceId!);
+    if (!member) throw instanceErrors.invalidInstanceId(input.InstanceId!);
+    const detached = fleet().deregister(member);
     await ctx.persist();
     await detached;
     return {};

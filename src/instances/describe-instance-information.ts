@@ -5,9 +5,10 @@ import type {
   DescribeInstanceInformationResult,
   InstanceInformation,
 } from '@aws-sdk/client-ssm';
-import type { RequestContext } from '../core/capability.js';
-import { SsmError } from '../protocol/errors.js';
-import type { DockerFleet, LiveInstance } from './fleet.js';
+import type { Handler } from '../core/capability.js';
+import { instanceErrors } from './errors.js';
+import type { InstanceFleet } from './fleet.js';
+import type { LiveInstance } from './live.js';
 import { paginate } from './paging.js';
 
 /** The SSM Agent version the emulator reports: the agent release it behaves like. */
@@ -42,30 +43,26 @@ interface Filter {
   values: string[];
 }
 
-function filterValueError(message: string): SsmError {
-  return new SsmError('InvalidInstanceInformationFilterValue', message);
-}
-
 export function checkFilters(filters: Filter[]): void {
   const isTag = (key: string) => key === 'tag-key' || (key.startsWith('tag:') && key.length > 4);
   for (const { key, values } of filters) {
     if (!isTag(key) && !KEYS.includes(key)) {
-      throw new SsmError('InvalidFilterKey', `The filter key ${key} isn't valid.`);
+      throw instanceErrors.invalidFilterKey(key);
     }
     const allowed = ALLOWED[key];
     if (key === 'ResourceType' && values.length > 1) {
-      throw filterValueError('ResourceType filter may contain only one value.');
+      throw instanceErrors.resourceTypeOneValue();
     }
     if (allowed && values.some((v) => !allowed.includes(v))) {
-      throw filterValueError(`${key} filter is invalid, valid values are ${allowed.join(', ')}`);
+      throw instanceErrors.filterValueNotAllowed(key, allowed);
     }
     if (key === 'InstanceIds') {
       const bad = values.find((v) => !ANY_INSTANCE_ID.test(v));
-      if (bad !== undefined) throw new SsmError('InvalidInstanceId', `Instance Id ${bad} is not valid.`);
+      if (bad !== undefined) throw instanceErrors.invalidInstanceId(bad);
     }
   }
   if (filters.some((f) => isTag(f.key)) && filters.some((f) => !isTag(f.key))) {
-    throw new SsmError('ValidationException', 'Cannot mix tag or inventory filter with any other filter.');
+    throw instanceErrors.mixedFilters();
   }
 }
 
@@ -124,28 +121,25 @@ export function toInstanceInformation(i: LiveInstance): InstanceInformation {
   };
 }
 
-export function describeInstanceInformation(fleet: DockerFleet) {
-  return async (
-    input: DescribeInstanceInformationRequest,
-    ctx: RequestContext,
-  ): Promise<DescribeInstanceInformationResult> => {
+export function describeInstanceInformation(
+  fleet: () => InstanceFleet,
+): Handler<DescribeInstanceInformationRequest, DescribeInstanceInformationResult> {
+  return async (input, ctx) => {
     const legacy = (input.InstanceInformationFilterList ?? []).map((f) => ({
       key: f.key!,
       values: f.valueSet!,
     }));
     const current = (input.Filters ?? []).map((f) => ({ key: f.Key!, values: f.Values! }));
     if (legacy.length > 0 && current.length > 0) {
-      throw new SsmError(
-        'ValidationException',
-        'InstanceInformationFilterList and Filters cannot be used in the same request. Use Filters.',
-      );
+      throw instanceErrors.bothFilterLists();
     }
     const filters = [...legacy, ...current];
     checkFilters(filters);
-    const instances = (await fleet.live(ctx.accountId, ctx.region)).filter((i) =>
+    const instances = (await fleet().live(ctx.accountId, ctx.region)).filter((i) =>
       filters.every((f) => matches(i, f)),
     );
     const { page, nextToken } = paginate(
+      'DescribeInstanceInformation',
       instances,
       (i) => i.instanceId,
       input.MaxResults ?? DEFAULT_MAX_RESULTS,

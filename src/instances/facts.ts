@@ -1,12 +1,8 @@
-// Facts read from inside an instance's container (os-release, host name), read once per container
-// start and cached, so DescribeInstanceInformation stays fast while PingStatus is looked up live.
+// Facts read from inside an instance's container (os-release, host name); the Docker backend reads
+// them once per container and caches them, so DescribeInstanceInformation stays fast while PingStatus
+// is looked up live.
 import type { InstanceExecutor } from '../docker/executor.js';
-
-export interface ContainerFacts {
-  platformName?: string;
-  platformVersion?: string;
-  computerName?: string;
-}
+import type { MachineFacts } from './backend.js';
 
 const SEPARATOR = '@@ssm-local-facts@@';
 
@@ -30,7 +26,7 @@ export function parseOsRelease(text: string): Record<string, string> {
 export async function readFacts(
   executor: InstanceExecutor,
   containerId: string,
-): Promise<ContainerFacts | undefined> {
+): Promise<MachineFacts | undefined> {
   const handle = await executor.exec(containerId, {
     argv: [
       '/bin/sh',
@@ -38,13 +34,14 @@ export async function readFacts(
       `cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; echo; echo ${SEPARATOR}; hostname 2>/dev/null || cat /etc/hostname`,
     ],
   });
+  // A real timer, not the scheduler: it bounds a wait on the engine (a stuck exec), not emulated time.
   const timer = setTimeout(() => void handle.kill(), 5000);
   const result = await handle.result;
   clearTimeout(timer);
   if (result.containerLost || result.exitCode !== 0) return undefined;
   const [osRelease = '', host = ''] = result.stdout.split(SEPARATOR);
   const fields = parseOsRelease(osRelease);
-  const facts: ContainerFacts = {};
+  const facts: MachineFacts = {};
   if (fields.NAME) facts.platformName = fields.NAME;
   if (fields.VERSION_ID) facts.platformVersion = fields.VERSION_ID;
   if (host.trim()) facts.computerName = host.trim();

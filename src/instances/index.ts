@@ -1,7 +1,9 @@
 // Managed instances as real Docker containers: the fleet (fleet file + admin endpoint + CLI),
 // DescribeInstanceInformation, GetConnectionStatus, DeregisterManagedInstance, hybrid activations
-// and ManagedInstance tags. Registers the Fleet (FLEET_KEY) and the Docker executor (EXECUTOR_KEY)
-// for Run Command and the capabilities after it.
+// and ManagedInstance tags. Provides the Fleet (FLEET), the executor that runs processes in the
+// instances (EXECUTOR) and the fleet's administration (FLEET_ADMIN) for Run Command, the admin
+// routes and the capabilities after it. Where instances live is a backend (backend.ts): Docker by
+// default, or a MemoryFleet given by a test, with a fake executor, to run without an engine.
 //
 // What differs from real SSM:
 // - Instances are Docker containers of the image built from docker/linux (Debian bookworm); only
@@ -19,9 +21,9 @@
 //   ActivationExpired and ActivationLimitExceeded.
 // - AssociationStatus, LastAssociationExecutionDate and AssociationOverview are left out (no
 //   associations exist), so the AssociationStatus filter matches nothing.
-// - Some error texts are written in AWS's style where AWS's exact words are not known: InvalidFilterKey,
-//   the PingStatus/PlatformTypes/AssociationStatus filter values, using both filter lists at once,
-//   CreateActivation's ExpirationDate bounds, DeleteActivation and DeregisterManagedInstance.
+// - Some error texts are written in AWS's style where AWS's exact words are not known (errors.ts
+//   marks them): InvalidFilterKey, the PingStatus/PlatformTypes/AssociationStatus filter values,
+//   using both filter lists at once, the activations' errors and DeregisterManagedInstance.
 // - Deregistering stops the container and renames it `ssm-local-deregistered-<fleet>-<id>`; it is
 //   kept (with its files) but never listed or adopted again. RegistrationsCount is not lowered.
 // - DescribeInstanceInformation: an InstanceIds filter naming a well-formed but unknown id simply
@@ -32,22 +34,35 @@
 import Docker from 'dockerode';
 import type { Capability, Services, Tag, TaggableType } from '../core/capability.js';
 import { AgentExecutor } from '../docker/agent-executor.js';
-import { EXECUTOR_KEY } from '../docker/executor.js';
-import { errors } from '../protocol/errors.js';
+import type { InstanceExecutor } from '../docker/executor.js';
 import { createActivation, deleteActivation, describeActivations } from './activations.js';
-import { FLEET_ADMIN_KEY } from './admin.js';
-import { FLEET_KEY } from './api.js';
+import { FleetAdministration } from './admin.js';
+import { EXECUTOR, FLEET, FLEET_ADMIN } from './api.js';
+import type { FleetBackend } from './backend.js';
 import { deregisterManagedInstance, getConnectionStatus } from './connection.js';
 import { describeInstanceInformation } from './describe-instance-information.js';
-import { DockerFleet } from './fleet.js';
+import { DockerBackend } from './docker-backend.js';
+import { instanceErrors } from './errors.js';
+import { InstanceFleet } from './fleet.js';
 import { instancesState } from './state.js';
 
-/** docker: for tests or a remote engine; default: dockerode's defaults (DOCKER_HOST, the socket). */
-export function instancesCapability(options: { docker?: Docker } = {}): Capability {
-  let fleet: DockerFleet | undefined;
-  let executor: AgentExecutor | undefined;
-  const fleetOrFail = (): DockerFleet => {
-    if (!fleet) throw errors.internal('The instances capability has not started.');
+export type { FleetBackend } from './backend.js';
+export { MemoryFleet, type MemoryInstance } from './memory-fleet.js';
+
+export interface InstancesOptions {
+  /** The engine of the Docker backend; default: dockerode's defaults (DOCKER_HOST, the socket). */
+  docker?: Docker;
+  /** Where instances live instead of Docker (a MemoryFleet in tests). */
+  fleet?: FleetBackend;
+  /** What runs processes in the instances, provided under EXECUTOR; default the Docker agent executor. */
+  executor?: InstanceExecutor;
+}
+
+export function instancesCapability(options: InstancesOptions = {}): Capability {
+  let fleet: InstanceFleet | undefined;
+  let ownExecutor: AgentExecutor | undefined;
+  const current = (): InstanceFleet => {
+    if (!fleet) throw instanceErrors.notStarted();
     return fleet;
   };
 
@@ -56,7 +71,7 @@ export function instancesCapability(options: { docker?: Docker } = {}): Capabili
       const member = resourceId.startsWith('mi-')
         ? fleet?.member(ctx.accountId, ctx.region, resourceId)
         : undefined;
-      if (!member) throw errors.invalidResourceId();
+      if (!member) throw instanceErrors.unknownManagedInstance();
       const state = instancesState(ctx.scope);
       return (state.tags[resourceId] ??= member.labelTags.map((t) => ({ ...t })));
     },
@@ -64,28 +79,32 @@ export function instancesCapability(options: { docker?: Docker } = {}): Capabili
 
   return {
     name: 'instances',
+    provides: [FLEET, EXECUTOR, FLEET_ADMIN],
     handlers: {
-      DescribeInstanceInformation: (input, ctx) => describeInstanceInformation(fleetOrFail())(input, ctx),
-      GetConnectionStatus: (input, ctx) => getConnectionStatus(fleetOrFail())(input, ctx),
-      DeregisterManagedInstance: (input, ctx) => deregisterManagedInstance(fleetOrFail())(input, ctx),
+      DescribeInstanceInformation: describeInstanceInformation(current),
+      GetConnectionStatus: getConnectionStatus(current),
+      DeregisterManagedInstance: deregisterManagedInstance(current),
       CreateActivation: createActivation,
       DescribeActivations: describeActivations,
       DeleteActivation: deleteActivation,
     },
     taggable: { ManagedInstance: managedInstance },
     start(services: Services) {
-      const docker = options.docker ?? new Docker();
-      executor = new AgentExecutor(docker);
-      fleet = new DockerFleet(services, docker, executor);
-      services.extensions.set(EXECUTOR_KEY, executor);
-      services.extensions.set(FLEET_KEY, fleet);
-      services.extensions.set(FLEET_ADMIN_KEY, fleet);
+      // Docker is reached only when it is used: by the Docker backend or the default executor.
+      let docker = options.docker;
+      const engine = (): Docker => (docker ??= new Docker());
+      const executor = options.executor ?? (ownExecutor = new AgentExecutor(engine()));
+      const backend = options.fleet ?? new DockerBackend(engine(), executor);
+      fleet = new InstanceFleet(services, backend);
+      services.registry.provide(FLEET, fleet);
+      services.registry.provide(EXECUTOR, executor);
+      services.registry.provide(FLEET_ADMIN, new FleetAdministration(fleet));
       fleet.start();
     },
     async stop() {
       await fleet?.stop();
       // Each agent kills what it started and exits: an in-process restart leaves no session open.
-      await executor?.close();
+      await ownExecutor?.close();
     },
     status() {
       return fleet?.status() ?? { up: false, detail: 'not started' };

@@ -1,6 +1,7 @@
 // What the instances capability keeps in the store, per account and region. The instances
 // themselves are Docker containers (their labels say which account and region they belong to); the
 // store keeps what the API changes: tags edited on managed instances, deregistrations, activations.
+import { createHash } from 'node:crypto';
 import type { Tag } from '../core/capability.js';
 import type { RegionScope } from '../store/store.js';
 
@@ -17,6 +18,11 @@ export interface ActivationRecord {
   expiresAt: number;
   createdAt: number;
   tags: Tag[];
+}
+
+/** What an ActivationRecord keeps of its code: CreateActivation hashes it, registration compares. */
+export function hashActivationCode(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
 }
 
 export interface InstancesState {

@@ -1,7 +1,8 @@
 // What other capabilities may ask of Parameter Store: reading a parameter the way GetParameter
 // does, for the `{{ssm:name}}` references that documents and Run Command parameters may hold.
 import type { ParameterType } from '@aws-sdk/client-ssm';
-import type { RequestContext, Services } from '../core/capability.js';
+import type { RequestContext } from '../core/capability.js';
+import { serviceKey } from '../core/services.js';
 
 export interface ParameterReader {
   /**
@@ -11,8 +12,4 @@ export interface ParameterReader {
   read(ctx: RequestContext, name: string): { type: ParameterType; value: string } | undefined;
 }
 
-export const PARAMETERS_KEY = 'parameters.reader';
-
-export function parameterReaderOf(services: Services): ParameterReader | undefined {
-  return services.extensions.get(PARAMETERS_KEY) as ParameterReader | undefined;
-}
+export const PARAMETERS = serviceKey<ParameterReader>('parameters');

@@ -35,13 +35,13 @@ import { describeParameters } from './describe.js';
 import { getParameter, getParameters, parameterReader } from './get.js';
 import { getParameterHistory } from './history.js';
 import { labelParameterVersion, unlabelParameterVersion } from './labels.js';
-import { PARAMETERS_KEY } from './api.js';
+import { PARAMETERS } from './api.js';
 import { parseReference } from './names.js';
 import { putParameter } from './put.js';
 import { CAPABILITY, parametersState, purgeExpired, stateOf } from './state.js';
 
 export interface ParametersOptions {
-  /** How often the expiration sweep runs, in real milliseconds (default 2000). */
+  /** How often the expiration sweep runs, in clock milliseconds (default 2000). */
   sweepIntervalMs?: number;
 }
 
@@ -73,9 +73,9 @@ function parameterTags(ctx: RequestContext, resourceId: string): Tag[] {
 }
 
 export function parametersCapability(options: ParametersOptions = {}): Capability {
-  let timer: NodeJS.Timeout | undefined;
   return {
     name: CAPABILITY,
+    provides: [PARAMETERS],
     handlers: {
       PutParameter: putParameter,
       GetParameter: getParameter,
@@ -90,13 +90,11 @@ export function parametersCapability(options: ParametersOptions = {}): Capabilit
     },
     taggable: { Parameter: { tags: parameterTags } },
     start(services) {
-      services.extensions.set(PARAMETERS_KEY, parameterReader);
-      timer = setInterval(() => sweepExpired(services), options.sweepIntervalMs ?? 2000);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      services.registry.provide(PARAMETERS, parameterReader);
+      // Cancelled with every other timer when the runtime stops.
+      services.scheduler.every(options.sweepIntervalMs ?? 2000, () => {
+        sweepExpired(services);
+      });
     },
     status: () => ({ up: true }),
   };

@@ -1,6 +1,6 @@
 // Rules on a parameter's value and settings: AllowedPattern, data types, KMS key ids and tiers.
-import { RE2JS } from 're2js';
 import type { RequestContext } from '../core/capability.js';
+import { compileUserPattern, type UserPattern } from '../core/patterns.js';
 import { parameterErrors } from './errors.js';
 import type { StoredTier } from './state.js';
 
@@ -11,17 +11,13 @@ export const DATA_TYPES = ['text', 'aws:ec2:image', 'aws:ssm:integration'];
 const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /**
- * AllowedPattern is a regular expression the whole value must match (Java's String.matches, as AWS
- * runs it). It is compiled with RE2 (re2js, a pure-JavaScript port of Google's RE2) rather than
- * JavaScript's backtracking engine: a user's pattern then runs in linear time and can never hang the
- * server. RE2 has no lookaround or backreferences; a pattern that needs them is refused as invalid.
+ * AllowedPattern is a regular expression the whole value must match, run on RE2 (core/patterns.ts)
+ * so it can never hang the server. A pattern RE2 cannot run (lookaround, backreferences) is refused.
  */
-export function compileAllowedPattern(pattern: string): RE2JS {
-  try {
-    return RE2JS.compile(pattern);
-  } catch {
-    throw parameterErrors.invalidPattern();
-  }
+export function compileAllowedPattern(pattern: string): UserPattern {
+  const compiled = compileUserPattern(pattern);
+  if (!compiled) throw parameterErrors.invalidPattern();
+  return compiled;
 }
 
 export function checkAllowedPattern(pattern: string | undefined, value: string): void {

@@ -3,15 +3,16 @@
 //   POST   /_ssm-local/instances            add one: {name, image?, tags?, id?, hybrid?, accountId?, region?, iamRole?}
 //   DELETE /_ssm-local/instances/:id        remove one (its container is removed)
 //   POST   /_ssm-local/instances/register   register with an activation: {activationId, activationCode, name?, image?}
-// Errors answer {"__type": code, "message": text} like the SSM API.
-import type { Context, Hono } from 'hono';
+// They reach the fleet only through the instances capability's contract (FLEET_ADMIN). Errors are
+// thrown and answered by the app's one error handler as {"__type": code, "message": text}.
+import type { Context, Env, Hono } from 'hono';
 import type { Runtime } from '../core/runtime.js';
 import {
-  fleetAdminOf,
+  FLEET_ADMIN,
   type AddInstanceRequest,
   type FleetAdmin,
   type RegisterRequest,
-} from '../instances/admin.js';
+} from '../instances/api.js';
 import { SsmError } from '../protocol/errors.js';
 import { parseJsonObject } from './body.js';
 
@@ -19,46 +20,32 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   return parseJsonObject(await c.req.text());
 }
 
-export function mountInstanceAdmin(app: Hono, runtime: Runtime): void {
+/** Mounts the routes on the app, whatever its Env (the routes use no variables of their own). */
+export function mountInstanceAdmin<E extends Env>(app: Hono<E>, runtime: Runtime): void {
   const base = '/_ssm-local/instances';
-  const run = async (c: Context, fn: (admin: FleetAdmin) => Promise<Response>): Promise<Response> => {
-    const admin = fleetAdminOf(runtime.services);
-    try {
-      if (!admin)
-        throw new SsmError('FleetDisabled', 'The instances capability is not part of this build.', 404);
-      return await fn(admin);
-    } catch (caught) {
-      const error =
-        caught instanceof SsmError
-          ? caught
-          : new SsmError('InternalServerError', (caught as Error).message, 500);
-      if (error.status >= 500) console.error(`ssm-local: ${c.req.method} ${c.req.path}:`, caught);
-      return c.json({ __type: error.code, message: error.message }, error.status as 400);
-    }
+  const admin = (): FleetAdmin => {
+    const found = runtime.services.registry.find(FLEET_ADMIN);
+    if (!found)
+      throw new SsmError('FleetDisabled', 'The instances capability is not part of this build.', 404);
+    return found;
   };
 
-  app.get(base, (c) =>
-    run(c, async (admin) =>
-      c.json({ fleet: admin.fleetName(), status: admin.status(), instances: await admin.listAll() }),
-    ),
+  app.get(base, async (c) => {
+    const fleet = admin();
+    return c.json({ fleet: fleet.fleetName(), status: fleet.status(), instances: await fleet.listAll() });
+  });
+  app.post(`${base}/register`, async (c) =>
+    c.json(await admin().register((await jsonBody(c)) as unknown as RegisterRequest), 201),
   );
-  app.post(`${base}/register`, (c) =>
-    run(c, async (admin) =>
-      c.json(await admin.register((await jsonBody(c)) as unknown as RegisterRequest), 201),
-    ),
+  app.post(base, async (c) =>
+    c.json(await admin().add((await jsonBody(c)) as unknown as AddInstanceRequest), 201),
   );
-  app.post(base, (c) =>
-    run(c, async (admin) =>
-      c.json(await admin.add((await jsonBody(c)) as unknown as AddInstanceRequest), 201),
-    ),
-  );
-  app.delete(`${base}/:id`, (c) =>
-    run(c, async (admin) => {
-      const id = c.req.param('id');
-      if (!(await admin.remove(id))) {
-        throw new SsmError('InvalidInstanceId', `No instance ${id} in fleet "${admin.fleetName()}".`, 404);
-      }
-      return c.json({ removed: id });
-    }),
-  );
+  app.delete(`${base}/:id`, async (c) => {
+    const fleet = admin();
+    const id = c.req.param('id');
+    if (!(await fleet.remove(id))) {
+      throw new SsmError('InvalidInstanceId', `No instance ${id} in fleet "${fleet.fleetName()}".`, 404);
+    }
+    return c.json({ removed: id });
+  });
 }

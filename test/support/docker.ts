@@ -20,8 +20,13 @@ import { join } from 'node:path';
 import type { StartOptions } from '../../src/index.js';
 import { LABEL, createInstanceContainer } from '../../src/docker/containers.js';
 import { ensureImage } from '../../src/docker/images.js';
-import { fleetAdminOf, type FleetAdmin } from '../../src/instances/admin.js';
-import { fleetOf, type Fleet, type ManagedInstance } from '../../src/instances/api.js';
+import {
+  FLEET,
+  FLEET_ADMIN,
+  type Fleet,
+  type FleetAdmin,
+  type ManagedInstance,
+} from '../../src/instances/api.js';
 import { startTestServer, type TestServer } from './server.js';
 
 export async function dockerAvailable(): Promise<boolean> {
@@ -146,8 +151,8 @@ export async function startDockerTestServer(options: DockerTestOptions = {}): Pr
   };
   try {
     const services = server.ssm.runtime.services;
-    const admin = fleetAdminOf(services)!;
-    const fleetApi = fleetOf(services)!;
+    const admin = services.registry.get(FLEET_ADMIN);
+    const fleetApi = services.registry.get(FLEET);
     await admin.whenReady();
     const status = admin.status();
     if (!status.up) throw new Error(`the test fleet did not come up: ${status.detail ?? ''}`);

@@ -33,3 +33,8 @@ function strip(value: unknown): unknown {
 const target = join(dirname(fileURLToPath(import.meta.url)), 'ssm-2014-11-06.json');
 writeFileSync(target, JSON.stringify(strip(model)) + '\n');
 console.log(`wrote ${target}`);
+
+// The operation types are generated from the model: keep them in step.
+const { OPERATIONS_FILE, operationsSource } = await import('./generate-operations.js');
+writeFileSync(OPERATIONS_FILE, operationsSource());
+console.log(`wrote ${OPERATIONS_FILE}`);

@@ -1,0 +1,92 @@
+// Where instances live: the machines behind the fleet's members. The fleet (members, tags,
+// deregistration, admin add/remove, registration with an activation) works over any backend; the
+// Docker backend (docker-backend.ts) keeps each instance in a container, and MemoryFleet
+// (memory-fleet.ts) keeps them as plain records, so Run Command's state machine and the instance
+// operations can be tested in milliseconds without an engine.
+import type { Services, Tag } from '../core/capability.js';
+import type { ImageKind } from '../docker/images.js';
+
+export type Source = 'fleet-file' | 'admin' | 'registration';
+export type PlatformType = 'Linux' | 'Windows' | 'MacOS';
+
+/** What the fleet knows of an instance before its machine exists. */
+export interface MemberSpec {
+  instanceId: string;
+  name: string;
+  accountId: string;
+  region: string;
+  image: ImageKind;
+  platformType: PlatformType;
+  source: Source;
+  /** The tags the instance was created with (for i- instances, its EC2 tags). */
+  labelTags: Tag[];
+  activationId?: string;
+  iamRole?: string;
+  /** Epoch milliseconds. */
+  registeredAt: number;
+}
+
+/** An instance of the fleet, with the handle of its machine. */
+export interface Member extends MemberSpec {
+  /** The container id (or the memory fleet's handle) the executor runs processes in. */
+  containerId: string;
+}
+
+/** A machine as it is right now. */
+export interface MachineState {
+  /** Running, so its agent answers (PingStatus Online). */
+  online: boolean;
+  ipAddress?: string;
+  /** Epoch milliseconds when it stopped, when it is not running and that is known. */
+  stoppedAt?: number;
+}
+
+/** Facts read from the instance's system. */
+export interface MachineFacts {
+  platformName?: string;
+  platformVersion?: string;
+  computerName?: string;
+}
+
+/** A machine found at start, made by an earlier run (or declared in code). */
+export interface AdoptedMachine {
+  member: Member;
+  online: boolean;
+}
+
+export interface FleetBackend {
+  /** What runs the machines, for status lines: "Docker", "memory". */
+  readonly kind: string;
+  /**
+   * True when the backend has machines only for a configured fleet file (its name scopes them); a
+   * backend whose machines are declared in code has them without one.
+   */
+  readonly needsFleetFile: boolean;
+  /** The fleet's name when no fleet file names it (only used when needsFleetFile is false). */
+  readonly defaultFleetName: string;
+  /** Called once at start, before any other method. */
+  open(fleet: string, services: Services): void;
+  /** Whether the engine answers; until it does, the fleet has no instances and retries. */
+  available(): Promise<boolean>;
+  /** Why the engine is not available, for the capability's status ("no Docker engine answers at …"). */
+  unavailableDetail(): string;
+  /** The machines this fleet made before (kept across restarts), deregistered ones excluded. */
+  adopt(): Promise<AdoptedMachine[]>;
+  /** Creates and starts the machine of a new member; answers its handle (Member.containerId). */
+  create(spec: MemberSpec): Promise<string>;
+  /** Removes the member's machine and everything in it. */
+  remove(member: Member): Promise<void>;
+  /** Stops a deregistered member's machine and sets it aside: kept, never listed or adopted again. */
+  detach(member: Member): Promise<void>;
+  /**
+   * The state of these machines by handle (a machine that no longer exists is absent). Rejects when
+   * the engine does not answer.
+   */
+  machines(handles: readonly string[]): Promise<Map<string, MachineState>>;
+  /** The member's facts, given its machine's state now (undefined: the machine is gone). */
+  facts(member: Member, state: MachineState | undefined): Promise<MachineFacts>;
+  /** The machine's name, as the admin listing shows it (containerName). */
+  machineName(member: Member): string;
+  /** Stops watching the engine; machines are left as they are. */
+  close(): Promise<void>;
+}

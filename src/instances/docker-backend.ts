@@ -1,0 +1,217 @@
+// The Docker backend: each instance is a container of the fleet (labelled with its fleet, account,
+// region and instance), created from the image built from docker/. The container list is read again
+// only when Docker's event stream reports a change to one of the fleet's containers
+// (ContainerWatch), so PingStatus is current without asking the engine on every request; facts read
+// from inside a container (os-release, host name) are cached per container, and per image for
+// containers that cannot be asked.
+import type Docker from 'dockerode';
+import type { Services } from '../core/capability.js';
+import {
+  containerName,
+  createInstanceContainer,
+  hostnameFor,
+  ipAddressOf,
+  listFleetContainers,
+  removeContainer,
+} from '../docker/containers.js';
+import { ContainerWatch } from '../docker/container-watch.js';
+import { withTimeout } from '../docker/docker-executor.js';
+import type { InstanceExecutor } from '../docker/executor.js';
+import { ensureImage } from '../docker/images.js';
+import type {
+  AdoptedMachine,
+  FleetBackend,
+  MachineFacts,
+  MachineState,
+  Member,
+  MemberSpec,
+} from './backend.js';
+import { readFacts } from './facts.js';
+import { labelsFor, specFromLabels } from './labels.js';
+
+/** A deregistered instance's container is renamed with this prefix, and never adopted again. */
+export const DEREGISTERED_PREFIX = 'ssm-local-deregistered-';
+// Engine waits (not emulated time), so real timeouts.
+const PING_TIMEOUT_MS = 3000;
+const LIST_TIMEOUT_MS = 10_000;
+
+interface Opened {
+  fleet: string;
+  services: Services;
+  watch: ContainerWatch;
+}
+
+export class DockerBackend implements FleetBackend {
+  readonly kind = 'Docker';
+  readonly needsFleetFile = true;
+  readonly defaultFleetName = 'default';
+  private opened: Opened | undefined;
+  private readonly factsByContainer = new Map<string, MachineFacts>();
+  private readonly imageFacts = new Map<string, MachineFacts>();
+  private readonly stoppedAt = new Map<string, number>();
+
+  /** executor: what reads facts inside the containers (the one the capability provides). */
+  constructor(
+    private readonly docker: Docker,
+    private readonly executor: InstanceExecutor,
+    private readonly log: (line: string) => void = (line) => console.log(`ssm-local: ${line}`),
+  ) {}
+
+  open(fleet: string, services: Services): void {
+    this.opened = { fleet, services, watch: new ContainerWatch(this.docker, fleet, services.scheduler) };
+  }
+
+  private get current(): Opened {
+    if (!this.opened) throw new Error('the Docker backend is not open');
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    this.opened?.watch.stop();
+  }
+
+  async available(): Promise<boolean> {
+    try {
+      await withTimeout(this.docker.ping(), PING_TIMEOUT_MS);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  unavailableDetail(): string {
+    return `no Docker engine answers at ${this.engineAddress()}: instances are absent`;
+  }
+
+  /** Where dockerode reaches the engine (DOCKER_HOST or the local socket). */
+  private engineAddress(): string {
+    const modem = this.docker.modem as unknown as {
+      socketPath?: string;
+      host?: string;
+      port?: string | number;
+      protocol?: string;
+    };
+    if (modem.socketPath) return `unix://${modem.socketPath}`;
+    return `${modem.protocol ?? 'http'}://${modem.host ?? 'localhost'}${modem.port ? `:${modem.port}` : ''}`;
+  }
+
+  machineName(member: Member): string {
+    return containerName(this.current.fleet, member.instanceId);
+  }
+
+  async adopt(): Promise<AdoptedMachine[]> {
+    const { fleet, services } = this.current;
+    const defaults = { accountId: services.config.defaultAccountId, region: services.config.defaultRegion };
+    const adopted: AdoptedMachine[] = [];
+    for (const info of await listFleetContainers(this.docker, fleet)) {
+      if (info.Names.some((n) => n.replace(/^\//, '').startsWith(DEREGISTERED_PREFIX))) continue;
+      const spec = specFromLabels(info.Labels, defaults);
+      if (spec) adopted.push({ member: { ...spec, containerId: info.Id }, online: info.State === 'running' });
+    }
+    return adopted;
+  }
+
+  async create(spec: MemberSpec): Promise<string> {
+    const { fleet, watch } = this.current;
+    const image = await ensureImage(this.docker, spec.image, (line) =>
+      this.log(`[image ${spec.image}] ${line}`),
+    );
+    const containerId = await createInstanceContainer(this.docker, {
+      fleet,
+      instanceId: spec.instanceId,
+      image,
+      hostname: hostnameFor(spec.name, spec.instanceId),
+      labels: labelsFor(fleet, spec),
+    });
+    watch.invalidate();
+    this.log(
+      `instance ${spec.instanceId} (${spec.name}) is up in container ${containerName(fleet, spec.instanceId)}`,
+    );
+    return containerId;
+  }
+
+  async remove(member: Member): Promise<void> {
+    await removeContainer(this.docker, member.containerId);
+    this.current.watch.invalidate();
+    this.factsByContainer.delete(member.containerId);
+  }
+
+  async detach(member: Member): Promise<void> {
+    const { fleet, watch } = this.current;
+    const container = this.docker.getContainer(member.containerId);
+    try {
+      await container.stop({ t: 2 });
+    } catch {
+      // already stopped or gone
+    }
+    try {
+      await container.rename({ name: `${DEREGISTERED_PREFIX}${fleet}-${member.instanceId}` });
+    } catch {
+      // gone
+    }
+    watch.invalidate();
+  }
+
+  async machines(handles: readonly string[]): Promise<Map<string, MachineState>> {
+    const containers = await withTimeout(this.current.watch.list(), LIST_TIMEOUT_MS);
+    const byId = new Map(containers.map((c) => [c.Id, c]));
+    const states = new Map<string, MachineState>();
+    await Promise.all(
+      handles.map(async (containerId) => {
+        const info = byId.get(containerId);
+        if (!info) return;
+        const online = info.State === 'running';
+        const ipAddress = ipAddressOf(info);
+        if (online) this.stoppedAt.delete(containerId);
+        const stoppedAt = online ? undefined : await this.finishedAt(containerId);
+        states.set(containerId, {
+          online,
+          ...(ipAddress ? { ipAddress } : {}),
+          ...(stoppedAt !== undefined ? { stoppedAt } : {}),
+        });
+      }),
+    );
+    return states;
+  }
+
+  private async finishedAt(containerId: string): Promise<number | undefined> {
+    const cached = this.stoppedAt.get(containerId);
+    if (cached !== undefined) return cached;
+    try {
+      const info = await this.docker.getContainer(containerId).inspect();
+      const at = Date.parse(info.State.FinishedAt);
+      if (Number.isFinite(at) && at > 0) {
+        this.stoppedAt.set(containerId, at);
+        return at;
+      }
+    } catch {
+      // gone
+    }
+    return undefined;
+  }
+
+  async facts(member: Member, state: MachineState | undefined): Promise<MachineFacts> {
+    const cached = this.factsByContainer.get(member.containerId);
+    if (cached) return cached;
+    if (state?.online) {
+      try {
+        const facts = await readFacts(this.executor, member.containerId);
+        if (facts) {
+          this.factsByContainer.set(member.containerId, facts);
+          this.imageFacts.set(member.image, facts);
+          return facts;
+        }
+      } catch {
+        // Fall through to what is known without the container.
+      }
+    }
+    const fromImage = this.imageFacts.get(member.image) ?? {};
+    if (!state) return { ...fromImage, computerName: hostnameFor(member.name, member.instanceId) };
+    try {
+      const info = await this.docker.getContainer(member.containerId).inspect();
+      return { ...fromImage, computerName: info.Config.Hostname };
+    } catch {
+      return fromImage;
+    }
+  }
+}
