@@ -1,6 +1,7 @@
 // Run Command's control over execution, against real containers: CancelCommand kills the process,
-// execution timeouts, MaxConcurrency and MaxErrors, containers that die, instances that are offline,
-// delivery timeouts (with an injected clock) and reboot requests.
+// execution timeouts, MaxConcurrency and MaxErrors, containers that die, instances that are offline
+// (paused) or stopped (no managed node then), delivery timeouts (with an injected clock) and reboot
+// requests.
 import { CancelCommandCommand, ListCommandInvocationsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/core/fake-clock.js';
@@ -33,19 +34,31 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
   const container = (instanceId: string) =>
     server.instances.find((i) => i.instanceId === instanceId)!.containerId;
 
-  async function online(instanceId: string, wanted: boolean): Promise<void> {
+  /** What the fleet says of the instance: online, offline (ConnectionLost) or absent (stopped i-). */
+  async function fleetView(instanceId: string): Promise<'online' | 'offline' | 'absent'> {
     const { defaultAccountId, defaultRegion } = server.ssm.runtime.services.config;
+    const instance = await server.fleetApi.get(defaultAccountId, defaultRegion, instanceId);
+    return instance ? (instance.online ? 'online' : 'offline') : 'absent';
+  }
+
+  async function online(instanceId: string, wanted: boolean): Promise<void> {
     await eventually(
-      async () => (await server.fleetApi.get(defaultAccountId, defaultRegion, instanceId))?.online,
-      (value) => value === wanted,
+      () => fleetView(instanceId),
+      (view) => (view === 'online') === wanted,
       60_000,
       200,
     );
   }
 
+  /** Stops the container: a stopped i- instance is no managed node, so the fleet no longer lists it. */
   async function stopInstance(instanceId: string): Promise<void> {
     await server.docker.getContainer(container(instanceId)).stop({ t: 0 });
-    await online(instanceId, false);
+    await eventually(
+      () => fleetView(instanceId),
+      (view) => view === 'absent',
+      60_000,
+      200,
+    );
   }
 
   async function startInstance(instanceId: string): Promise<void> {
@@ -274,9 +287,10 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
     await startInstance(two);
   });
 
-  it('an offline instance reached by tag is Undeliverable and does not fail the command', async () => {
-    await stopInstance(two);
+  it('an offline (paused) instance reached by tag is Undeliverable and does not fail the command', async () => {
+    await server.docker.getContainer(container(two)).pause();
     try {
+      expect(await fleetView(two)).toBe('offline');
       const command = await runShell(ssm, ['true'], { Targets: [{ Key: 'tag:Group', Values: ['control'] }] });
       expect(command.TargetCount).toBe(2);
       expect(await getInvocation(ssm, command.CommandId!, two)).toMatchObject({
@@ -292,6 +306,23 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
       // Named by id, an offline instance is refused.
       const error = await errorOf(() => runShell(ssm, ['true'], { InstanceIds: [two] }));
       expect(error.name).toBe('InvalidInstanceId');
+    } finally {
+      await server.docker.getContainer(container(two)).unpause();
+    }
+    await online(two, true);
+  });
+
+  it('a stopped instance is no managed node: no tag reaches it, and by id it is not in a valid state', async () => {
+    await stopInstance(two);
+    try {
+      const command = await runShell(ssm, ['true'], { Targets: [{ Key: 'tag:Group', Values: ['control'] }] });
+      expect(command.TargetCount).toBe(1);
+      expect((await commandSettled(ssm, command.CommandId!)).Status).toBe('Success');
+      const missing = await errorOf(() => getInvocation(ssm, command.CommandId!, two));
+      expect(missing.name).toBe('InvocationDoesNotExist');
+      const error = await errorOf(() => runShell(ssm, ['true'], { InstanceIds: [one, two] }));
+      expect(error.name).toBe('InvalidInstanceId');
+      expect(error.message).toBe(`Instances [[${two}]] not in a valid state for account 000000000000`);
     } finally {
       await startInstance(two);
     }

@@ -184,7 +184,7 @@ describe.skipIf(!hasDocker)('Run Command', () => {
       );
       expect(error.name).toBe('ValidationException');
       expect(error.message).toContain("Value '0' at 'maxConcurrency' failed to satisfy constraint");
-      expect(error.message).toContain("Value 10 at 'timeoutSeconds' failed to satisfy constraint");
+      expect(error.message).toContain("Value '10' at 'timeoutSeconds' failed to satisfy constraint");
     });
   });
 

@@ -1,15 +1,18 @@
 // The in-container agent (docker/linux/ssm-local-agent.py) and the AgentExecutor that drives it,
 // against real containers: many processes over one session with no engine call per run, the output
-// cap, an agent that dies under a running script, no orphans once the emulator goes away (stdin
-// closed, or the emulator's process killed), the agent's answers to bad requests, and the fallback
-// to one `docker exec` per process for an image without python3.
+// cap, an agent that dies under a running script (and the health the executor reports for it until
+// a new agent answers), no orphans once the emulator goes away (stdin closed, or the emulator's
+// process killed), the agent's answers to bad requests, and the fallback to one `docker exec` per
+// process for an image without python3.
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentExecutor } from '../src/docker/agent-executor.js';
+import { FakeClock } from '../src/core/fake-clock.js';
+import { createScheduler } from '../src/core/scheduler.js';
+import { AGENT_RESTART_MS, AgentExecutor } from '../src/docker/agent-executor.js';
 import { AGENT_COMMAND } from '../src/docker/agent-session.js';
 import { LABEL } from '../src/docker/containers.js';
 import { MAX_CAPTURED_BYTES } from '../src/docker/exec-common.js';
@@ -96,19 +99,58 @@ describe.skipIf(!hasDocker)('in-container agent', () => {
   });
 
   it('survives its own death under a running script: that run ends, the next opens a new agent', async () => {
+    expect(executor.agentStatus(containerId)).toBe('answers');
     const victim = await executor.exec(containerId, { argv: ['/bin/sh', '-c', 'echo before; sleep 1005'] });
     await waitForProcess('sleep 1005');
     await sleep(200); // output of a running process reaches the emulator within 50 ms
     const killer = await executor.exec(containerId, { argv: ['pkill', '-KILL', '-f', 'ssm-local/agent.py'] });
     expect(await victim.result).toMatchObject({ exitCode: null, containerLost: false, stdout: 'before\n' });
     expect((await killer.result).exitCode).toBeNull();
+    // The container runs on without an agent: lost until one answers (no scheduler: the next run).
+    expect(executor.agentStatus(containerId)).toBe('lost');
     expect(await run(['echo', 'again'])).toEqual({
       exitCode: 0,
       stdout: 'again\n',
       stderr: '',
       containerLost: false,
     });
+    expect(executor.agentStatus(containerId)).toBe('answers');
     await run(['pkill', '-f', 'sleep 1005']);
+  });
+
+  it('given a scheduler, starts a new agent 90 s of clock time after one died; reports reboots', async () => {
+    const clock = new FakeClock(Date.now());
+    const scheduler = createScheduler(clock);
+    const supervised = new AgentExecutor(docker, () => undefined, { scheduler });
+    const own = await createTestInstance(docker, fleet, 'agent-restart');
+    const runOwn = async (argv: string[]) => (await supervised.exec(own, { argv })).result;
+    const agentsInOwn = async () =>
+      agents((await (await executor.exec(own, { argv: ['ps', '-eo', 'args'] })).result).stdout);
+    try {
+      expect(await runOwn(['true'])).toMatchObject({ exitCode: 0 });
+      expect(await agentsInOwn()).toBe(2); // this executor's and the one asking
+      // A script kills its own agent (its parent); the container runs on.
+      expect(await runOwn(['/bin/sh', '-c', 'kill $PPID; sleep 5'])).toMatchObject({
+        exitCode: null,
+        containerLost: false,
+      });
+      expect(supervised.agentStatus(own)).toBe('lost');
+      expect(await agentsInOwn()).toBe(1);
+      await clock.advance(AGENT_RESTART_MS - 1);
+      expect(supervised.agentStatus(own)).toBe('lost');
+      await clock.advance(1);
+      expect(supervised.agentStatus(own)).toBe('answers');
+      expect(await agentsInOwn()).toBe(2);
+      // A reboot (exit 194) is not a lost agent: rebooting while it lasts, then answering again.
+      const rebooting = supervised.restart(own);
+      expect(supervised.agentStatus(own)).toBe('rebooting');
+      await rebooting;
+      expect(supervised.agentStatus(own)).toBe('answers');
+      expect(await runOwn(['echo', 'rebooted'])).toMatchObject({ exitCode: 0, stdout: 'rebooted\n' });
+    } finally {
+      await supervised.close();
+      scheduler.stop();
+    }
   });
 
   it('leaves nothing running once the emulator closes its sessions', async () => {

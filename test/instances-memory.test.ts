@@ -1,8 +1,11 @@
 // The instances capability over a MemoryFleet and a fake executor: no Docker, no containers, so the
-// operations, the fleet's administration and its engine retry run in milliseconds on a FakeClock.
+// operations, the fleet's administration, its engine retry and what stopped and silent instances
+// are to SSM and Run Command run in milliseconds on a FakeClock.
 import {
   AddTagsToResourceCommand,
   CreateActivationCommand,
+  GetCommandInvocationCommand,
+  SendCommandCommand,
   DeregisterManagedInstanceCommand,
   DescribeActivationsCommand,
   DescribeInstanceInformationCommand,
@@ -18,6 +21,7 @@ import type { InstanceExecutor } from '../src/docker/executor.js';
 import { EXECUTOR, FLEET, FLEET_ADMIN } from '../src/instances/api.js';
 import { instancesCapability, MemoryFleet, type MemoryInstance } from '../src/instances/index.js';
 import { tagsCapability } from '../src/tags/index.js';
+import { FakeExecutor } from './support/fake-executor.js';
 import { errorOf, startTestServer, type TestServer } from './support/server.js';
 
 const WEB_1 = 'i-0000000000000000a';
@@ -151,6 +155,72 @@ describe('instances over a MemoryFleet', () => {
     expect(await status(WEB_2)).toBe('connected');
   });
 
+  it('leaves a stopped i- instance out of every listing, and lists it Online again once it runs', async () => {
+    const fleetApi = server.ssm.runtime.services.registry.get(FLEET);
+    const admin = server.ssm.runtime.services.registry.get(FLEET_ADMIN);
+    fleet.setState(WEB_2, 'stopped');
+    try {
+      expect(await ids()).toEqual([WEB_1, ...['f1', 'f2', 'f3'].map((n) => `i-000000000000000${n}`), DB]);
+      expect(await ids([{ Key: 'InstanceIds', Values: [WEB_2] }])).toEqual([]);
+      expect(await ids([{ Key: 'PingStatus', Values: ['ConnectionLost', 'Inactive'] }])).toEqual([]);
+      expect(await ids([{ Key: 'tag:Role', Values: ['web'] }])).toEqual([WEB_1]);
+      expect(await ids([{ Key: 'tag-key', Values: ['Tier'] }])).toEqual([]);
+      const legacy = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          InstanceInformationFilterList: [{ key: 'InstanceIds', valueSet: [WEB_2] }],
+        }),
+      );
+      expect(legacy.InstanceInformationList).toEqual([]);
+      // Five managed nodes are one page of five: no second page holds the stopped one.
+      const page = await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }));
+      expect(page.InstanceInformationList).toHaveLength(5);
+      expect(page.NextToken).toBeUndefined();
+      expect(await status(WEB_2)).toBe('notconnected');
+      expect(await fleetApi.get('000000000000', 'us-east-1', WEB_2)).toBeUndefined();
+      expect((await fleetApi.list('000000000000', 'us-east-1')).map((i) => i.instanceId)).not.toContain(
+        WEB_2,
+      );
+      // The administration still knows it.
+      expect((await admin.listAll()).find((i) => i.instanceId === WEB_2)).toMatchObject({
+        pingStatus: 'Stopped',
+        tags: [
+          { Key: 'Name', Value: 'web-2' },
+          { Key: 'Role', Value: 'web' },
+          { Key: 'Tier', Value: 'front' },
+        ],
+      });
+    } finally {
+      fleet.setState(WEB_2, 'online');
+    }
+    const back = (await describeAll([{ Key: 'InstanceIds', Values: [WEB_2] }]))[0];
+    expect(back).toMatchObject({ InstanceId: WEB_2, PingStatus: 'Online', ComputerName: 'web-2' });
+    expect(await ids([{ Key: 'tag-key', Values: ['Tier'] }])).toEqual([WEB_2]);
+    expect(await status(WEB_2)).toBe('connected');
+  });
+
+  it('reports a stopped mi- instance ConnectionLost since it stopped: AWS cannot see it stop', async () => {
+    const stoppedAt = clock.now().getTime();
+    fleet.setState(DB, 'stopped');
+    await clock.advance(30_000);
+    try {
+      expect((await describeAll()).find((i) => i.InstanceId === DB)).toMatchObject({
+        PingStatus: 'ConnectionLost',
+        LastPingDateTime: new Date(stoppedAt),
+        PlatformName: 'Ubuntu',
+        ResourceType: 'ManagedInstance',
+      });
+      expect(await ids([{ Key: 'PingStatus', Values: ['ConnectionLost'] }])).toEqual([DB]);
+      expect(await status(DB)).toBe('notconnected');
+      const fleetApi = server.ssm.runtime.services.registry.get(FLEET);
+      expect(await fleetApi.get('000000000000', 'us-east-1', DB)).toMatchObject({ online: false });
+      const admin = server.ssm.runtime.services.registry.get(FLEET_ADMIN);
+      expect((await admin.listAll()).find((i) => i.instanceId === DB)!.pingStatus).toBe('ConnectionLost');
+    } finally {
+      fleet.setState(DB, 'online');
+    }
+    expect(await status(DB)).toBe('connected');
+  });
+
   it('binds each NextToken to the operation that issued it', async () => {
     const instancesPage = await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }));
     expect(instancesPage.InstanceInformationList).toHaveLength(5);
@@ -241,5 +311,120 @@ describe('a MemoryFleet whose engine is down at start', () => {
     expect(admin.status()).toEqual({ up: true, detail: 'fleet "memory": 1 instance(s)' });
     const list = (await ssm.send(new DescribeInstanceInformationCommand({}))).InstanceInformationList;
     expect(list?.map((i) => i.InstanceId)).toEqual([WEB_1]);
+  });
+});
+
+describe('Run Command and instances that are stopped or silent (MemoryFleet)', () => {
+  const clock = new FakeClock(START);
+  const fleet = new MemoryFleet(declared());
+  const executor = new FakeExecutor((run) => ({ exitCode: 0, stdout: `ran on ${run.containerId}\n` }));
+  let server: TestServer;
+  let ssm: SSMClient;
+
+  const send = (request: { InstanceIds?: string[]; Targets?: Array<{ Key: string; Values: string[] }> }) =>
+    ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        Parameters: { commands: ['echo hi'] },
+        ...request,
+      }),
+    );
+  const invocation = (CommandId: string, InstanceId: string) =>
+    ssm.send(new GetCommandInvocationCommand({ CommandId, InstanceId }));
+  /** Lets the engine's promise chains (store writes, scheduling passes) run. */
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock, fleet, executor });
+    ssm = server.client();
+    await server.ssm.runtime.services.registry.get(FLEET).whenReady();
+  });
+  afterAll(async () => server?.stop());
+
+  it('refuses a stopped i- instance by id as not in a valid state, and no tag reaches it', async () => {
+    fleet.setState(WEB_2, 'stopped');
+    try {
+      const error = await errorOf(() => send({ InstanceIds: [WEB_1, WEB_2] }));
+      expect(error.name).toBe('InvalidInstanceId');
+      expect(error.message).toBe(`Instances [[${WEB_2}]] not in a valid state for account 000000000000`);
+      const sent = await send({ Targets: [{ Key: 'tag:Role', Values: ['web'] }] });
+      expect(sent.Command).toMatchObject({ TargetCount: 1 });
+      await settle();
+      expect(await invocation(sent.Command!.CommandId!, WEB_1)).toMatchObject({ Status: 'Success' });
+      const missing = await errorOf(() => invocation(sent.Command!.CommandId!, WEB_2));
+      expect(missing.name).toBe('InvocationDoesNotExist');
+    } finally {
+      fleet.setState(WEB_2, 'online');
+    }
+    const sent = await send({ InstanceIds: [WEB_2] });
+    await settle();
+    expect(await invocation(sent.Command!.CommandId!, WEB_2)).toMatchObject({
+      Status: 'Success',
+      StandardOutputContent: `ran on ${WEB_2}\n`,
+    });
+  });
+
+  it('reaches ConnectionLost instances by tag as Undeliverable, and refuses them by id', async () => {
+    fleet.setOnline(WEB_2, false);
+    fleet.setState(DB, 'stopped');
+    try {
+      for (const id of [WEB_2, DB]) {
+        const error = await errorOf(() => send({ InstanceIds: [id] }));
+        expect(error.name).toBe('InvalidInstanceId');
+      }
+      const sent = await send({ Targets: [{ Key: 'tag:Role', Values: ['web', 'db'] }] });
+      expect(sent.Command).toMatchObject({ TargetCount: 3 });
+      await settle();
+      const commandId = sent.Command!.CommandId!;
+      expect(await invocation(commandId, WEB_1)).toMatchObject({ Status: 'Success' });
+      for (const id of [WEB_2, DB]) {
+        expect(await invocation(commandId, id)).toMatchObject({
+          Status: 'Failed',
+          StatusDetails: 'Undeliverable',
+        });
+      }
+    } finally {
+      fleet.setOnline(WEB_2, true);
+      fleet.setState(DB, 'online');
+    }
+  });
+
+  it('delays an instance that stops before its turn, and delivers once it runs again', async () => {
+    executor.rule = (run) => (run.containerId === WEB_1 ? 'wait' : { exitCode: 0, stdout: 'late\n' });
+    const before = executor.runs.length;
+    try {
+      const sent = await ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          Parameters: { commands: ['work'] },
+          InstanceIds: [WEB_1, WEB_2],
+          MaxConcurrency: '1',
+        }),
+      );
+      const commandId = sent.Command!.CommandId!;
+      const [first] = (await executor.started(before + 1)).slice(before);
+      fleet.setState(WEB_2, 'stopped');
+      first!.finish({ exitCode: 0 });
+      await settle();
+      expect(await invocation(commandId, WEB_2)).toMatchObject({
+        Status: 'Delayed',
+        StatusDetails: 'Delayed',
+      });
+      await clock.advance(5_000);
+      await settle();
+      expect((await invocation(commandId, WEB_2)).Status).toBe('Delayed');
+      fleet.setState(WEB_2, 'online');
+      await clock.advance(1_000);
+      await settle();
+      expect(await invocation(commandId, WEB_2)).toMatchObject({
+        Status: 'Success',
+        StandardOutputContent: 'late\n',
+      });
+    } finally {
+      fleet.setState(WEB_2, 'online');
+      executor.rule = (run) => ({ exitCode: 0, stdout: `ran on ${run.containerId}\n` });
+    }
   });
 });

@@ -1,17 +1,30 @@
 // DescribeInstanceInformation, GetConnectionStatus and ManagedInstance tags against a fleet of two
-// real containers: an EC2-style i- instance and a hybrid mi- instance.
+// real containers: an EC2-style i- instance and a hybrid mi- instance. Then what stopping, pausing
+// and killing the agent of those containers makes of them, to SSM and to Run Command.
 import {
   AddTagsToResourceCommand,
   DescribeInstanceInformationCommand,
   GetConnectionStatusCommand,
   ListTagsForResourceCommand,
   RemoveTagsFromResourceCommand,
+  SendCommandCommand,
   type InstanceInformation,
   type InstanceInformationStringFilter,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import Modem from 'docker-modem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../src/core/fake-clock.js';
+import { AGENT_RESTART_MS } from '../src/docker/agent-executor.js';
+import { AGENT_PATH } from '../src/docker/agent-session.js';
+import {
+  commandSettled,
+  dockerExec,
+  eventually,
+  getInvocation,
+  runShell,
+  settled,
+} from './commands-helpers.js';
 import { errorOf } from './support/server.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 
@@ -19,6 +32,10 @@ const hasDocker = await requireDocker('instances');
 
 const EC2_ID = 'i-0a1b2c3d4e5f60718';
 const MANAGED_ID = 'mi-0f1e2d3c4b5a69788';
+const ACCOUNT = '000000000000';
+
+/** Real time, which a test can move on to reach the agent's restart without waiting for it. */
+const clock = new FakeClock(Date.now(), { running: true });
 
 describe.skipIf(!hasDocker)('managed instances in Docker', () => {
   let server: DockerTestServer;
@@ -40,6 +57,7 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
           tags: [{ Key: 'Role', Value: 'db' }],
         },
       ],
+      options: { clock },
     });
     ssm = server.client();
   });
@@ -154,7 +172,7 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
     error = await errorOf(() => ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 4 })));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe(
-      "1 validation error detected: Value 4 at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 5",
+      "1 validation error detected: Value '4' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 5",
     );
     error = await errorOf(() => ssm.send(new DescribeInstanceInformationCommand({ NextToken: 'garbage' })));
     expect(error.name).toBe('InvalidNextToken');
@@ -232,27 +250,155 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
     expect(engineCalls).toBe(0);
   });
 
-  it('reports ConnectionLost while a container is stopped, and Online again once it runs', async () => {
-    const container = server.docker.getContainer(
-      server.instances.find((i) => i.instanceId === EC2_ID)!.containerId,
+  const container = (instanceId: string) =>
+    server.docker.getContainer(server.instances.find((i) => i.instanceId === instanceId)!.containerId);
+  const pingStatus = async (instanceId: string) =>
+    (await describeAll([{ Key: 'InstanceIds', Values: [instanceId] }]))[0]?.PingStatus ?? 'absent';
+  const waitForPing = (instanceId: string, wanted: string, timeoutMs = 30_000) =>
+    eventually(
+      () => pingStatus(instanceId),
+      (status) => status === wanted,
+      timeoutMs,
+      100,
     );
-    expect((await ssm.send(new GetConnectionStatusCommand({ Target: EC2_ID }))).Status).toBe('connected');
-    await container.stop({ t: 1 });
+  const connection = async (Target: string) =>
+    (await ssm.send(new GetConnectionStatusCommand({ Target }))).Status;
+  const sendById = (InstanceIds: string[]) =>
+    ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        Parameters: { commands: ['true'] },
+        InstanceIds,
+      }),
+    );
+
+  it('leaves a stopped i- instance out of SSM until it runs again: same id, tags and files', async () => {
+    await dockerExec(server.docker, container(EC2_ID).id, ['touch', '/root/kept']);
+    expect(await connection(EC2_ID)).toBe('connected');
+    await container(EC2_ID).stop({ t: 1 });
     try {
-      const lost = (await describeAll()).find((i) => i.InstanceId === EC2_ID)!;
-      expect(lost.PingStatus).toBe('ConnectionLost');
-      expect(lost.PlatformName).toBe('Debian GNU/Linux');
-      expect(await ids([{ Key: 'PingStatus', Values: ['ConnectionLost'] }])).toEqual([EC2_ID]);
-      expect((await ssm.send(new GetConnectionStatusCommand({ Target: EC2_ID }))).Status).toBe(
-        'notconnected',
-      );
-      expect((await server.fleetApi.get('000000000000', 'us-east-1', EC2_ID))?.online).toBe(false);
+      expect(await ids()).toEqual([MANAGED_ID]);
+      expect(await ids([{ Key: 'InstanceIds', Values: [EC2_ID] }])).toEqual([]);
+      expect(await ids([{ Key: 'PingStatus', Values: ['ConnectionLost', 'Inactive'] }])).toEqual([]);
+      expect(await ids([{ Key: 'ResourceType', Values: ['EC2Instance'] }])).toEqual([]);
+      expect(await ids([{ Key: 'tag:Role', Values: ['web'] }])).toEqual([]);
+      expect(
+        (await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }))).InstanceInformationList,
+      ).toHaveLength(1);
+      expect(await connection(EC2_ID)).toBe('notconnected');
+      expect(await server.fleetApi.get(ACCOUNT, 'us-east-1', EC2_ID)).toBeUndefined();
+      // Run Command: not in a valid state by id, and no tag reaches it.
+      const refused = await errorOf(() => sendById([EC2_ID]));
+      expect(refused.name).toBe('InvalidInstanceId');
+      expect(refused.message).toBe(`Instances [[${EC2_ID}]] not in a valid state for account ${ACCOUNT}`);
+      const byTag = await runShell(ssm, ['true'], { Targets: [{ Key: 'tag:Tier', Values: ['front'] }] });
+      expect(byTag.TargetCount).toBe(0);
+      // The administration still lists it, as Stopped.
+      expect((await server.admin.listAll()).find((i) => i.instanceId === EC2_ID)?.pingStatus).toBe('Stopped');
     } finally {
-      await container.start();
+      await container(EC2_ID).start();
     }
-    expect((await describeAll()).find((i) => i.InstanceId === EC2_ID)!.PingStatus).toBe('Online');
+    await waitForPing(EC2_ID, 'Online');
+    expect(await ids([{ Key: 'tag:Role', Values: ['web'] }])).toEqual([EC2_ID]);
+    expect(await connection(EC2_ID)).toBe('connected');
+    const command = await runShell(ssm, ['ls /root/kept'], { InstanceIds: [EC2_ID] });
+    expect(await settled(ssm, command.CommandId!, EC2_ID)).toMatchObject({
+      Status: 'Success',
+      StandardOutputContent: '/root/kept\n',
+    });
     expect((await ssm.send(new GetConnectionStatusCommand({ Target: 'i-99999999999999999' }))).Status).toBe(
       'notconnected',
     );
+  });
+
+  it('reports a stopped mi- instance ConnectionLost since it stopped, Undeliverable by tag', async () => {
+    await container(MANAGED_ID).stop({ t: 1 });
+    try {
+      const finishedAt = Date.parse((await container(MANAGED_ID).inspect()).State.FinishedAt);
+      const lost = (await describeAll()).find((i) => i.InstanceId === MANAGED_ID)!;
+      expect(lost).toMatchObject({
+        PingStatus: 'ConnectionLost',
+        LastPingDateTime: new Date(finishedAt),
+        PlatformName: 'Debian GNU/Linux',
+        Name: 'onprem-db',
+      });
+      expect(await ids([{ Key: 'PingStatus', Values: ['ConnectionLost'] }])).toEqual([MANAGED_ID]);
+      expect(await connection(MANAGED_ID)).toBe('notconnected');
+      expect((await server.fleetApi.get(ACCOUNT, 'us-east-1', MANAGED_ID))?.online).toBe(false);
+      expect((await errorOf(() => sendById([MANAGED_ID]))).name).toBe('InvalidInstanceId');
+      const command = await runShell(ssm, ['true'], {
+        Targets: [{ Key: 'tag:Role', Values: ['db', 'database'] }],
+      });
+      expect(command.TargetCount).toBe(1);
+      expect(await getInvocation(ssm, command.CommandId!, MANAGED_ID)).toMatchObject({
+        Status: 'Failed',
+        StatusDetails: 'Undeliverable',
+      });
+    } finally {
+      await container(MANAGED_ID).start();
+    }
+    await waitForPing(MANAGED_ID, 'Online');
+  });
+
+  it('reports a paused container ConnectionLost, refused by Run Command until it is unpaused', async () => {
+    await container(EC2_ID).pause();
+    try {
+      expect(await pingStatus(EC2_ID)).toBe('ConnectionLost');
+      expect(await connection(EC2_ID)).toBe('notconnected');
+      expect((await errorOf(() => sendById([EC2_ID]))).name).toBe('InvalidInstanceId');
+    } finally {
+      await container(EC2_ID).unpause();
+    }
+    expect(await pingStatus(EC2_ID)).toBe('Online');
+    const command = await runShell(ssm, ['echo awake'], { InstanceIds: [EC2_ID] });
+    expect((await settled(ssm, command.CommandId!, EC2_ID)).StandardOutputContent).toBe('awake\n');
+  });
+
+  const killAgent = async (instanceId: string) => {
+    // A script that kills the agent ends with it (the agent no longer reports its exit).
+    const command = await runShell(ssm, [`pkill -f ${AGENT_PATH}`], { InstanceIds: [instanceId] });
+    expect((await commandSettled(ssm, command.CommandId!)).Status).toBe('Failed');
+    await waitForPing(instanceId, 'ConnectionLost', 10_000);
+  };
+
+  it('reports ConnectionLost once a script kills the agent, until the agent restarts 90 s later', async () => {
+    await killAgent(EC2_ID);
+    expect(await connection(EC2_ID)).toBe('notconnected');
+    expect((await errorOf(() => sendById([EC2_ID]))).name).toBe('InvalidInstanceId');
+    expect((await server.fleetApi.get(ACCOUNT, 'us-east-1', EC2_ID))?.online).toBe(false);
+    // The container runs on: it stays listed, with its facts.
+    expect((await describeAll()).find((i) => i.InstanceId === EC2_ID)).toMatchObject({
+      PlatformName: 'Debian GNU/Linux',
+      ComputerName: 'web-server-1',
+    });
+    await clock.advance(AGENT_RESTART_MS - 1000);
+    expect(await pingStatus(EC2_ID)).toBe('ConnectionLost');
+    await clock.advance(1000);
+    expect(await pingStatus(EC2_ID)).toBe('Online');
+    const command = await runShell(ssm, ['echo back'], { InstanceIds: [EC2_ID] });
+    expect((await settled(ssm, command.CommandId!, EC2_ID)).StandardOutputContent).toBe('back\n');
+  });
+
+  it('brings an instance whose agent died back at once when its container starts again (a boot)', async () => {
+    await killAgent(MANAGED_ID);
+    await container(MANAGED_ID).restart({ t: 1 });
+    await waitForPing(MANAGED_ID, 'Online', 10_000);
+    expect(await connection(MANAGED_ID)).toBe('connected');
+  });
+
+  it('answers from the container list after all that: still no engine call per request', async () => {
+    await describeAll();
+    const dial = Modem.prototype.dial;
+    let engineCalls = 0;
+    Modem.prototype.dial = function (this: Modem, ...args: Parameters<typeof dial>) {
+      engineCalls++;
+      dial.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < 3; i++) expect(await ids()).toEqual([EC2_ID, MANAGED_ID]);
+    } finally {
+      Modem.prototype.dial = dial;
+    }
+    expect(engineCalls).toBe(0);
   });
 });

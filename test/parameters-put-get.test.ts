@@ -74,13 +74,13 @@ describe('PutParameter and GetParameter', () => {
     expect((await get(bare)).Parameter!.Value).toBe('two');
   });
 
-  it('accepts the parameter ARN wherever a name is read, and gives the ARN back as Name', async () => {
+  it('accepts the parameter ARN wherever a name is read, and gives the plain name back as Name', async () => {
     const name = unique();
     await put({ Name: name, Value: 'x' });
     const arn = `arn:aws:ssm:us-east-1:000000000000:parameter${name}`;
     const { Parameter } = await get(arn);
-    expect(Parameter).toMatchObject({ Name: arn, Value: 'x', ARN: arn });
-    expect((await get(`${arn}:1`)).Parameter).toMatchObject({ Name: arn, Selector: ':1' });
+    expect(Parameter).toMatchObject({ Name: name, Value: 'x', ARN: arn });
+    expect((await get(`${arn}:1`)).Parameter).toMatchObject({ Name: name, ARN: arn, Selector: ':1' });
     const other = await errorOf(() => get(`arn:aws:ssm:us-east-1:111111111111:parameter${name}`));
     expect(other.name).toBe('ParameterNotFound');
     const elsewhere = await errorOf(() => get(`arn:aws:ssm:eu-west-1:000000000000:parameter${name}`));
@@ -180,7 +180,9 @@ describe('PutParameter and GetParameter', () => {
   it('refuses an empty value', async () => {
     const error = await errorOf(() => put({ Name: unique(), Value: '' }));
     expect(error.name).toBe('ValidationException');
-    expect(error.message).toContain("Value '' at 'value' failed to satisfy constraint");
+    expect(error.message).toBe(
+      "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   });
 
   it('lets a top-level parameter change type but not one inside a hierarchy', async () => {

@@ -63,7 +63,7 @@ describe('wire protocol', () => {
     );
     res = await call('AmazonSSM.DescribeParameters', JSON.stringify({ MaxResults: 51 }));
     expect(((await res.json()) as { message: string }).message).toBe(
-      "1 validation error detected: Value 51 at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50",
+      "1 validation error detected: Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50",
     );
     res = await call('AmazonSSM.GetParametersByPath', JSON.stringify({ Path: '', MaxResults: 0 }));
     const { message } = (await res.json()) as { message: string };
@@ -72,7 +72,7 @@ describe('wire protocol', () => {
       "Value '' at 'path' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
     expect(message).toContain(
-      "Value 0 at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
     );
   });
 

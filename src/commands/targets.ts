@@ -1,7 +1,8 @@
 // Which managed instances a SendCommand reaches: InstanceIds, or Targets by `InstanceIds`,
 // `tag:<key>` and `tag-key` (several targets must all match). Unknown or offline instances named
 // by id are refused with InvalidInstanceId; instances found by tag that are offline are reached as
-// Undeliverable invocations.
+// Undeliverable invocations. A stopped EC2 instance is no managed node: the fleet does not list it,
+// so by id it is refused as unknown ones are, and no tag reaches it.
 import type { Target } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import type { Fleet, ManagedInstance } from '../instances/api.js';

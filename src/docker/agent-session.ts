@@ -37,6 +37,12 @@ interface Run {
   resolve(result: ExecResult): void;
 }
 
+/**
+ * Why a session ended: we closed it; its container stopped, restarted or vanished; or only the
+ * agent died (a script killed it) and the container runs on.
+ */
+export type SessionEnd = 'closed' | 'container-lost' | 'agent-died';
+
 export type OpenOutcome =
   | { kind: 'session'; session: AgentSession }
   | { kind: 'lost' }
@@ -60,6 +66,8 @@ export class AgentSession {
   private containerGoing = false;
   /** Set when we closed the session ourselves: the container runs on. */
   private closedByUs = false;
+  /** Why it ended, decided once when first asked after the end. */
+  private endCause: Promise<SessionEnd> | undefined;
 
   private constructor(
     private readonly container: Docker.Container,
@@ -147,6 +155,24 @@ export class AgentSession {
   onceEnded(listener: () => void): void {
     if (this.ended) listener();
     else this.endListeners.push(listener);
+  }
+
+  /**
+   * Why the session ended (call it once it has). The engine updates the container's state a moment
+   * after the exec ends, so a container that looks alive is watched for up to a second before the
+   * agent alone is taken for dead: a few engine calls, once per session.
+   */
+  whyEnded(): Promise<SessionEnd> {
+    this.endCause ??= (async (): Promise<SessionEnd> => {
+      if (this.closedByUs) return 'closed';
+      if (this.containerGoing) return 'container-lost';
+      const lost = await containerLost(this.container, this.startedAt, {
+        stopWatching: () => this.closedByUs,
+      });
+      if (lost) return 'container-lost';
+      return this.closedByUs ? 'closed' : 'agent-died';
+    })();
+    return this.endCause;
   }
 
   /** The container is being restarted on purpose: runs that end with the session lost it. */
@@ -314,16 +340,12 @@ export class AgentSession {
 
   /**
    * Runs still going when the stream ended: the container stopped, restarted or vanished (lost), or
-   * only the agent died (say a script ran `pkill python3`) and the container runs on. The engine
-   * updates the container's state a moment after the exec ends, so a container that looks alive is
-   * watched for a second before deciding.
+   * only the agent died (say a script ran `pkill python3`) and the container runs on (whyEnded).
    */
   private settleAfterEnd(runs: Run[]): void {
     if (runs.length === 0) return;
     void (async () => {
-      const lost =
-        this.containerGoing ||
-        (await containerLost(this.container, this.startedAt, { stopWatching: () => this.closedByUs }));
+      const lost = (await this.whyEnded()) === 'container-lost';
       for (const [id, run] of this.runs) {
         if (runs.includes(run)) this.settle(id, run, { exitCode: null, containerLost: lost });
       }

@@ -11,6 +11,9 @@
 //
 // Reconnecting waits on the Scheduler (emulated time): it is a retry of ours, not a measure of the
 // engine, so a test can move the clock instead of waiting.
+//
+// onStart() hears each start of one of the fleet's containers (a boot: the fleet uses it to check
+// that the instance's agent answers again).
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { Scheduler, Timer } from '../core/scheduler.js';
@@ -42,6 +45,7 @@ export class ContainerWatch {
   private reconnectTimer: Timer | undefined;
   private stopped = false;
   private connecting: Promise<void> | undefined;
+  private readonly startListeners: Array<(containerId: string) => void> = [];
 
   constructor(
     private readonly docker: Docker,
@@ -60,6 +64,11 @@ export class ContainerWatch {
     // Kept only if the stream was up the whole time and reported nothing meanwhile.
     if (watched && this.stream && generation === this.generation) this.cached = { generation, list };
     return list;
+  }
+
+  /** Calls `listener` with the id of each of the fleet's containers that starts (while connected). */
+  onStart(listener: (containerId: string) => void): void {
+    this.startListeners.push(listener);
   }
 
   /** Forgets the cached list (after a change made without an event, or to be safe). */
@@ -119,13 +128,20 @@ export class ContainerWatch {
     // matter; a line cut in two by the stream is treated as a change, which is always safe.
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
+      let started: string | undefined;
       try {
-        const event = JSON.parse(line) as { Type?: string; Actor?: { Attributes?: Record<string, string> } };
+        const event = JSON.parse(line) as {
+          Type?: string;
+          Action?: string;
+          Actor?: { ID?: string; Attributes?: Record<string, string> };
+        };
         if (event.Type === 'container' && event.Actor?.Attributes?.[LABEL.fleet] !== this.fleet) continue;
+        if (event.Type === 'container' && event.Action === 'start') started = event.Actor?.ID;
       } catch {
         // a partial line
       }
       this.invalidate();
+      if (started) for (const listener of this.startListeners) listener(started);
     }
   }
 

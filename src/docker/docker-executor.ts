@@ -10,7 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { CappedOutput, containerLost, lostHandle, sleep, statusCode, withTimeout } from './exec-common.js';
-import type { ExecHandle, ExecRequest, ExecResult, ExecSetupError, InstanceExecutor } from './executor.js';
+import type {
+  AgentStatus,
+  ExecHandle,
+  ExecRequest,
+  ExecResult,
+  ExecSetupError,
+  InstanceExecutor,
+} from './executor.js';
 
 // src/instances imports it from here; new code can take it from exec-common.ts.
 export { withTimeout };
@@ -63,7 +70,15 @@ const KILLER = [
 ].join('\n');
 
 export class DockerExecutor implements InstanceExecutor {
+  /** Containers being restarted by restart(): an instance reboot, not a stop. */
+  private readonly rebooting = new Set<string>();
+
   constructor(protected readonly docker: Docker) {}
+
+  /** Each process is a `docker exec` of its own: there is no agent to lose, only reboots to report. */
+  agentStatus(containerId: string): AgentStatus {
+    return this.rebooting.has(containerId) ? 'rebooting' : 'answers';
+  }
 
   async available(): Promise<boolean> {
     try {
@@ -182,13 +197,18 @@ export class DockerExecutor implements InstanceExecutor {
   /** Restarts the container (an instance reboot) and resolves once it runs again. */
   async restart(containerId: string): Promise<void> {
     const container = this.docker.getContainer(containerId);
-    await container.restart({ t: 5 });
-    for (let attempt = 0; attempt < 300; attempt++) {
-      const state = (await container.inspect()).State;
-      if (state.Running && !state.Restarting) return;
-      await sleep(100);
+    this.rebooting.add(containerId);
+    try {
+      await container.restart({ t: 5 });
+      for (let attempt = 0; attempt < 300; attempt++) {
+        const state = (await container.inspect()).State;
+        if (state.Running && !state.Restarting) return;
+        await sleep(100);
+      }
+      throw new Error(`container ${containerId} did not come back within 30 s of its restart`);
+    } finally {
+      this.rebooting.delete(containerId);
     }
-    throw new Error(`container ${containerId} did not come back within 30 s of its restart`);
   }
 
   /**

@@ -54,6 +54,15 @@ export interface ExecHandle {
   kill(): Promise<void>;
 }
 
+/**
+ * What an executor has seen of the agent in a container, without asking the engine:
+ * - `answers`: nothing says otherwise (a running container's agent answers);
+ * - `lost`: the agent ended while its container ran on (a script killed it), and none has answered
+ *   there since;
+ * - `rebooting`: the executor is restarting the container at the instance's request (restart()).
+ */
+export type AgentStatus = 'answers' | 'lost' | 'rebooting';
+
 export interface InstanceExecutor {
   /** Whether a Docker engine answers. */
   available(): Promise<boolean>;
@@ -63,4 +72,9 @@ export interface InstanceExecutor {
    * `exit 194`). Optional: without it, Run Command runs the step again without restarting.
    */
   restart?(containerId: string): Promise<void>;
+  /**
+   * The agent's status in this container as the executor last saw it; no engine call, so the fleet
+   * can ask on every request. Optional: without it, the agent of every running container answers.
+   */
+  agentStatus?(containerId: string): AgentStatus;
 }

@@ -12,6 +12,12 @@ import type { LiveInstance } from './live.js';
 import { registerWithActivation } from './registration.js';
 import { instancesState } from './state.js';
 
+const PING_STATUS = {
+  online: 'Online',
+  connectionLost: 'ConnectionLost',
+  stopped: 'Stopped',
+} as const satisfies Record<LiveInstance['status'], AdminInstance['pingStatus']>;
+
 export class FleetAdministration implements FleetAdmin {
   constructor(private readonly fleet: InstanceFleet) {}
 
@@ -93,7 +99,7 @@ export class FleetAdministration implements FleetAdmin {
       image: i.image,
       platformType: i.platformType,
       resourceType: i.instanceId.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
-      pingStatus: i.online ? 'Online' : 'ConnectionLost',
+      pingStatus: PING_STATUS[i.status],
       tags: i.tags,
       source: i.source,
       ...(i.activationId ? { activationId: i.activationId } : {}),

@@ -10,14 +10,22 @@ export interface ManagedInstance {
   containerId: string;
   name: string;
   platformType: 'Linux' | 'Windows' | 'MacOS';
-  /** Online when the instance's agent can be reached (its container is running). */
+  /**
+   * Reachable now: its machine runs and its agent answers. False for PingStatus ConnectionLost (a
+   * paused container, an agent that died, an on-premises instance whose machine stopped).
+   */
   online: boolean;
   tags: Tag[];
 }
 
 export interface Fleet {
-  /** The managed instances visible in this account and region (deregistered ones excluded). */
+  /**
+   * The managed instances of this account and region, as DescribeInstanceInformation lists them:
+   * deregistered ones excluded, and stopped EC2 (i-) instances too, which are no managed nodes until
+   * they run again (an instance missing here is offline to Run Command).
+   */
   list(accountId: string, region: string): Promise<ManagedInstance[]>;
+  /** One instance of list(), or undefined (unknown, deregistered, or a stopped EC2 instance). */
   get(accountId: string, region: string, instanceId: string): Promise<ManagedInstance | undefined>;
   /** Resolves once the start-up reconciliation (adopt, create) has finished or failed. */
   whenReady(): Promise<void>;
@@ -40,7 +48,8 @@ export interface AdminInstance {
   image: string;
   platformType: 'Linux' | 'Windows' | 'MacOS';
   resourceType: 'EC2Instance' | 'ManagedInstance';
-  pingStatus: 'Online' | 'ConnectionLost';
+  /** Stopped: an EC2 (i-) instance whose machine is stopped, which SSM does not list until it runs. */
+  pingStatus: 'Online' | 'ConnectionLost' | 'Stopped';
   tags: Tag[];
   /** fleet-file, admin (added at run time) or registration (an activation). */
   source: string;

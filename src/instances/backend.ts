@@ -32,13 +32,21 @@ export interface Member extends MemberSpec {
   containerId: string;
 }
 
+/**
+ * What a machine is doing, as SSM's health check would see it: `online`, it runs and its agent
+ * answers; `connectionLost`, it runs (or is rebooting) but its agent does not answer (paused, or the
+ * agent died); `stopped`, it does not run. What that makes of the instance (a stopped EC2 instance
+ * leaves the fleet's listing, a stopped on-premises one is ConnectionLost) is the fleet's rule
+ * (live.ts), not the backend's.
+ */
+export type MachineStatus = 'online' | 'connectionLost' | 'stopped';
+
 /** A machine as it is right now. */
 export interface MachineState {
-  /** Running, so its agent answers (PingStatus Online). */
-  online: boolean;
+  state: MachineStatus;
   ipAddress?: string;
-  /** Epoch milliseconds when it stopped, when it is not running and that is known. */
-  stoppedAt?: number;
+  /** Epoch milliseconds since when it has not been online (when it stopped), where that is known. */
+  offlineSince?: number;
 }
 
 /** Facts read from the instance's system. */
@@ -51,6 +59,7 @@ export interface MachineFacts {
 /** A machine found at start, made by an earlier run (or declared in code). */
 export interface AdoptedMachine {
   member: Member;
+  /** Its agent answers now, so its facts can be read. */
   online: boolean;
 }
 
@@ -79,8 +88,10 @@ export interface FleetBackend {
   /** Stops a deregistered member's machine and sets it aside: kept, never listed or adopted again. */
   detach(member: Member): Promise<void>;
   /**
-   * The state of these machines by handle (a machine that no longer exists is absent). Rejects when
-   * the engine does not answer.
+   * The state of these machines by handle (a machine that no longer exists is absent). Called on
+   * every request that lists instances: it must answer from what the backend already knows (a
+   * cached list, what the executor saw), not ask the engine each time. Rejects when the engine does
+   * not answer.
    */
   machines(handles: readonly string[]): Promise<Map<string, MachineState>>;
   /** The member's facts, given its machine's state now (undefined: the machine is gone). */

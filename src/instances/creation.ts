@@ -41,6 +41,6 @@ export async function createInstance(
   const containerId = await fleet.backend.create(spec);
   const member: Member = { ...spec, containerId };
   fleet.members.set(instanceId, member);
-  void fleet.track(fleet.backend.facts(member, { online: true }));
+  void fleet.track(fleet.backend.facts(member, { state: 'online' }));
   return member;
 }

@@ -1,5 +1,6 @@
 // DescribeInstanceInformation: the fleet's containers as SSM reports managed nodes, with the legacy
-// InstanceInformationFilterList or the newer Filters (which add tag filters), and pagination.
+// InstanceInformationFilterList or the newer Filters (which add tag filters), and pagination. A
+// stopped EC2 instance is no managed node (live.ts): it is left out before any filter or page.
 import type {
   DescribeInstanceInformationRequest,
   DescribeInstanceInformationResult,
@@ -135,7 +136,7 @@ export function describeInstanceInformation(
     }
     const filters = [...legacy, ...current];
     checkFilters(filters);
-    const instances = (await fleet().live(ctx.accountId, ctx.region)).filter((i) =>
+    const instances = (await fleet().managedNodes(ctx.accountId, ctx.region)).filter((i) =>
       filters.every((f) => matches(i, f)),
     );
     const { page, nextToken } = paginate(

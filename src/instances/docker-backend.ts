@@ -4,6 +4,13 @@
 // (ContainerWatch), so PingStatus is current without asking the engine on every request; facts read
 // from inside a container (os-release, host name) are cached per container, and per image for
 // containers that cannot be asked.
+//
+// A machine's state comes from that list and from what the executor saw of its agent, so it costs
+// no engine call either: `running` is online unless the executor lost the container's agent (a
+// script killed it) or is rebooting it; `paused` and `restarting` are connectionLost; any other
+// state is stopped. When a container whose agent was lost starts again, one run through the
+// executor starts its new agent at once (its boot), instead of leaving it lost until the executor's
+// own restart of the agent comes due.
 import type Docker from 'dockerode';
 import type { Services } from '../core/capability.js';
 import {
@@ -23,6 +30,7 @@ import type {
   FleetBackend,
   MachineFacts,
   MachineState,
+  MachineStatus,
   Member,
   MemberSpec,
 } from './backend.js';
@@ -49,6 +57,8 @@ export class DockerBackend implements FleetBackend {
   private readonly factsByContainer = new Map<string, MachineFacts>();
   private readonly imageFacts = new Map<string, MachineFacts>();
   private readonly stoppedAt = new Map<string, number>();
+  /** Containers whose new agent is being started after a boot. */
+  private readonly booting = new Set<string>();
 
   /** executor: what reads facts inside the containers (the one the capability provides). */
   constructor(
@@ -58,7 +68,35 @@ export class DockerBackend implements FleetBackend {
   ) {}
 
   open(fleet: string, services: Services): void {
-    this.opened = { fleet, services, watch: new ContainerWatch(this.docker, fleet, services.scheduler) };
+    const watch = new ContainerWatch(this.docker, fleet, services.scheduler);
+    watch.onStart((containerId) => this.booted(containerId));
+    this.opened = { fleet, services, watch };
+  }
+
+  /** A container started: if its agent was lost, one run starts the new one (as a boot would). */
+  private booted(containerId: string): void {
+    if (this.executor.agentStatus?.(containerId) !== 'lost' || this.booting.has(containerId)) return;
+    this.booting.add(containerId);
+    void this.executor
+      .exec(containerId, { argv: ['true'] })
+      .then((handle) => handle.result)
+      .catch(() => undefined)
+      .finally(() => this.booting.delete(containerId));
+  }
+
+  /** The state of a listed container, given what the executor saw of its agent. */
+  private stateOf(info: Docker.ContainerInfo): MachineStatus {
+    const agent = this.executor.agentStatus?.(info.Id) ?? 'answers';
+    switch (info.State) {
+      case 'running':
+        return agent === 'answers' ? 'online' : 'connectionLost';
+      case 'paused':
+      case 'restarting':
+        return 'connectionLost';
+      default:
+        // exited, created, dead, removing; a container the executor is rebooting is not stopped.
+        return agent === 'rebooting' ? 'connectionLost' : 'stopped';
+    }
   }
 
   private get current(): Opened {
@@ -160,14 +198,15 @@ export class DockerBackend implements FleetBackend {
       handles.map(async (containerId) => {
         const info = byId.get(containerId);
         if (!info) return;
-        const online = info.State === 'running';
+        const state = this.stateOf(info);
         const ipAddress = ipAddressOf(info);
-        if (online) this.stoppedAt.delete(containerId);
-        const stoppedAt = online ? undefined : await this.finishedAt(containerId);
+        if (state !== 'stopped') this.stoppedAt.delete(containerId);
+        // Read once per stop (then cached): when an on-premises instance was last heard from.
+        const offlineSince = state === 'stopped' ? await this.finishedAt(containerId) : undefined;
         states.set(containerId, {
-          online,
+          state,
           ...(ipAddress ? { ipAddress } : {}),
-          ...(stoppedAt !== undefined ? { stoppedAt } : {}),
+          ...(offlineSince !== undefined ? { offlineSince } : {}),
         });
       }),
     );
@@ -193,7 +232,8 @@ export class DockerBackend implements FleetBackend {
   async facts(member: Member, state: MachineState | undefined): Promise<MachineFacts> {
     const cached = this.factsByContainer.get(member.containerId);
     if (cached) return cached;
-    if (state?.online) {
+    // Only an answering agent is asked: a run in a container whose agent was lost would start a new one.
+    if (state?.state === 'online') {
       try {
         const facts = await readFacts(this.executor, member.containerId);
         if (facts) {

@@ -9,7 +9,7 @@ import type { Fleet, ManagedInstance } from './api.js';
 import type { FleetBackend, Member } from './backend.js';
 import { instanceErrors } from './errors.js';
 import { readFleetFile, type FleetEntry } from './fleet-file.js';
-import { LiveView, type LiveInstance } from './live.js';
+import { isManagedNode, LiveView, type LiveInstance } from './live.js';
 import { reconcile } from './reconcile.js';
 import { instancesState } from './state.js';
 
@@ -153,7 +153,10 @@ export class InstanceFleet implements Fleet {
     return state.tags[member.instanceId] ?? member.labelTags;
   }
 
-  /** Every member of the account and region (all when accountId is undefined) as it is now. */
+  /**
+   * Every member of the account and region (all when accountId is undefined) as it is now, stopped
+   * EC2 instances included (what SSM lists is `managedNodes`).
+   */
   live(accountId?: string, region?: string): Promise<LiveInstance[]> {
     const chosen = [...this.members.values()].filter(
       (m) => accountId === undefined || (m.accountId === accountId && m.region === region),
@@ -161,10 +164,15 @@ export class InstanceFleet implements Fleet {
     return this.view.of(chosen);
   }
 
+  /** The managed nodes of the account and region: stopped EC2 instances are not, until they run. */
+  async managedNodes(accountId: string, region: string): Promise<LiveInstance[]> {
+    return (await this.live(accountId, region)).filter(isManagedNode);
+  }
+
   // ---- Fleet (for Run Command and others) ----
 
   async list(accountId: string, region: string): Promise<ManagedInstance[]> {
-    return (await this.live(accountId, region)).map((i) => ({
+    return (await this.managedNodes(accountId, region)).map((i) => ({
       instanceId: i.instanceId,
       containerId: i.containerId,
       name: i.name,

@@ -8,9 +8,31 @@
 // What differs from real SSM:
 // - Instances are Docker containers of the image built from docker/linux (Debian bookworm); only
 //   Linux instances exist. There is no SSM Agent: AgentVersion is fixed at 3.3.1611.0 and
-//   IsLatestVersion is true. PingStatus is Online while the container runs and ConnectionLost when it
-//   is stopped, paused or gone (never Inactive); LastPingDateTime is "now" for a running container,
-//   else when it stopped. Stopped instances stay listed (AWS may omit stopped EC2 instances).
+//   IsLatestVersion is true.
+// - Stopped instances follow what AWS said of InstanceInformation (aws/amazon-ssm-agent#407,
+//   2021-11-23): "A stopped instance means its lifecycle has ended in the point of view of
+//   InstanceInformation. A ConnectionLost instance refers to the instances that are running but
+//   fail the health check from SSM", and a stopped instance shows up again once it is started and
+//   passes the health check. So:
+//   - an i- instance whose container is stopped (or gone) is no managed node: left out of
+//     DescribeInstanceInformation (whatever the filters, before paging), of Run Command's tag
+//     targeting, and refused by id (InvalidInstanceId, "not in a valid state"); GetConnectionStatus
+//     says notconnected. Started again, it is Online with the same id, tags and files.
+//   - ConnectionLost is an instance whose container runs but whose agent does not answer: a paused
+//     container, one being rebooted (`exit 194`), or one whose ssm-local agent died (a script ran
+//     `pkill -f /usr/local/lib/ssm-local/agent.py`). A dead agent is started again 90 s of clock time
+//     later, as the SSM Agent's systemd unit does (Restart=always, RestartSec=90), or at once when
+//     the container starts again (a boot). An mi- instance whose container stopped is ConnectionLost
+//     too: AWS cannot see an on-premises server stop, only its agent fall silent. Run Command
+//     refuses a ConnectionLost instance by id (InvalidInstanceId, whose causes AWS lists as "SSM
+//     Agent isn't running") and reaches it by tag as an Undeliverable invocation.
+//   - PingStatus is never Inactive. LastPingDateTime is "now" while Online, else when the container
+//     stopped (mi-) or when the emulator last saw the instance Online (it does not ping on its own).
+//   - The agent's health is what the executor saw (a session that ended while its container ran
+//     on), never a probe per request: DescribeInstanceInformation costs no engine call while the
+//     fleet's containers do not change.
+//   - The admin listing (`ssm-local instances list`) shows every instance, a stopped i- one as
+//     `Stopped`.
 // - An i- instance's fleet name is its EC2 Name tag (added to its tags unless the fleet file gives
 //   one); its tags are EC2 tags, visible to `tag:` filters and targeting but, as on AWS, not
 //   reachable through AddTagsToResource (ResourceType ManagedInstance is for mi- instances only).
@@ -46,7 +68,7 @@ import { instanceErrors } from './errors.js';
 import { InstanceFleet } from './fleet.js';
 import { instancesState } from './state.js';
 
-export type { FleetBackend } from './backend.js';
+export type { FleetBackend, MachineStatus } from './backend.js';
 export { MemoryFleet, type MemoryInstance } from './memory-fleet.js';
 
 export interface InstancesOptions {
@@ -93,7 +115,10 @@ export function instancesCapability(options: InstancesOptions = {}): Capability 
       // Docker is reached only when it is used: by the Docker backend or the default executor.
       let docker = options.docker;
       const engine = (): Docker => (docker ??= new Docker());
-      const executor = options.executor ?? (ownExecutor = new AgentExecutor(engine()));
+      // Given the scheduler, the executor restarts an agent that died 90 s of clock time later.
+      const executor =
+        options.executor ??
+        (ownExecutor = new AgentExecutor(engine(), undefined, { scheduler: services.scheduler }));
       const backend = options.fleet ?? new DockerBackend(engine(), executor);
       fleet = new InstanceFleet(services, backend);
       services.registry.provide(FLEET, fleet);

@@ -1,17 +1,38 @@
-// Members as they are right now: whether their machine runs (PingStatus), its IP address, when it
-// was last seen running (LastPingDateTime of a stopped instance), its facts and its current tags.
+// Members as they are right now: what SSM makes of their machine (Online, ConnectionLost, or not a
+// managed node at all while an EC2 instance is stopped), its IP address, when it was last seen
+// online (LastPingDateTime of one that is not), its facts and its current tags.
+//
+// The rule, from AWS (aws/amazon-ssm-agent#407): a stopped instance's lifecycle has ended as far as
+// InstanceInformation goes, and ConnectionLost is an instance that runs but fails the health check.
+// So a stopped i- instance is `stopped` (left out of every listing but the admin one), while an mi-
+// instance whose machine stopped is ConnectionLost: AWS cannot see an on-premises server stop, only
+// its agent fall silent. A machine that no longer exists counts as stopped.
 import type { Tag } from '../core/capability.js';
-import type { MachineFacts, MachineState, Member } from './backend.js';
+import type { MachineFacts, MachineState, MachineStatus, Member } from './backend.js';
 import type { InstanceFleet } from './fleet.js';
 
 /** A member as it is right now. */
 export interface LiveInstance extends Member {
+  /** stopped only for an i- instance: then it is no managed node until it runs again. */
+  status: MachineStatus;
+  /** status is online: its agent answers. */
   online: boolean;
-  /** Epoch milliseconds: now while online, else when it stopped or was last seen. */
+  /** Epoch milliseconds: now while online, else when it stopped or was last seen online. */
   lastPingAt: number;
   tags: Tag[];
   ipAddress?: string;
   facts: MachineFacts;
+}
+
+/** Whether the instance is a managed node now (what DescribeInstanceInformation and Run Command see). */
+export function isManagedNode(instance: LiveInstance): boolean {
+  return instance.status !== 'stopped';
+}
+
+/** What SSM makes of a member's machine. */
+export function statusOf(member: Member, machine: MachineState | undefined): MachineStatus {
+  const state = machine?.state ?? 'stopped';
+  return state === 'stopped' && member.instanceId.startsWith('mi-') ? 'connectionLost' : state;
 }
 
 export class LiveView {
@@ -41,15 +62,18 @@ export class LiveView {
     return Promise.all(
       members.map(async (member): Promise<LiveInstance> => {
         const machine = machines.get(member.containerId);
-        const online = machine?.online === true;
+        const status = statusOf(member, machine);
+        const online = status === 'online';
         const ip = machine?.ipAddress;
         if (online) this.lastSeen.set(member.instanceId, { at: now, ...(ip ? { ip } : {}) });
-        const facts = await backend.facts(member, machine);
+        // A stopped EC2 instance is listed nowhere but the admin listing, which shows no facts.
+        const facts = status === 'stopped' ? {} : await backend.facts(member, machine);
         const seen = this.lastSeen.get(member.instanceId);
-        const lastPingAt = online ? now : (machine?.stoppedAt ?? seen?.at ?? member.registeredAt);
+        const lastPingAt = online ? now : (machine?.offlineSince ?? seen?.at ?? member.registeredAt);
         const ipAddress = ip ?? seen?.ip;
         return {
           ...member,
+          status,
           online,
           lastPingAt,
           tags: this.fleet.tagsOf(member),

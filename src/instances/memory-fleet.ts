@@ -5,7 +5,8 @@
 //
 //   const fleet = new MemoryFleet([{ id: 'i-0123456789abcdef0', name: 'web-1', tags: { Role: 'web' } }]);
 //   startTestServer({ capabilities: [tagsCapability(), instancesCapability({ fleet, executor })] });
-//   fleet.setOnline('i-0123456789abcdef0', false);   // ConnectionLost from now on
+//   fleet.setOnline('i-0123456789abcdef0', false);   // ConnectionLost from now on (agent silent)
+//   fleet.setState('i-0123456789abcdef0', 'stopped'); // stopped: an i- instance leaves the listings
 //
 // The same MemoryFleet handed to a second server is adopted again, like containers after a restart.
 import type { Services, Tag } from '../core/capability.js';
@@ -15,6 +16,7 @@ import type {
   FleetBackend,
   MachineFacts,
   MachineState,
+  MachineStatus,
   Member,
   MemberSpec,
   PlatformType,
@@ -36,8 +38,10 @@ export interface MemoryInstance {
   /** Default: a host name made from the name. */
   computerName?: string;
   ipAddress?: string;
-  /** Default true. */
+  /** Default true; false is state connectionLost. */
   online?: boolean;
+  /** The machine's state at start (default online); wins over `online`. */
+  state?: MachineStatus;
   /** Default: the configured account and region. */
   accountId?: string;
   region?: string;
@@ -57,9 +61,10 @@ interface Machine {
   declared?: Declared;
   /** Set once adopted or created. */
   member?: Member;
-  online: boolean;
+  state: MachineStatus;
   ipAddress?: string;
-  stoppedAt?: number;
+  /** When it left online (epoch ms), while it is not. */
+  offlineSince?: number;
   facts: MachineFacts;
   detached: boolean;
 }
@@ -86,7 +91,7 @@ export class MemoryFleet implements FleetBackend {
       this.byHandle.set(handle, {
         instanceId: declared.id,
         declared: { instance: declared, labelTags: withNameTag(declared.id, declared.name, tags) },
-        online: declared.online ?? true,
+        state: declared.state ?? (declared.online === false ? 'connectionLost' : 'online'),
         ...(declared.ipAddress ? { ipAddress: declared.ipAddress } : {}),
         facts: {
           ...(declared.platformName ? { platformName: declared.platformName } : {}),
@@ -100,13 +105,22 @@ export class MemoryFleet implements FleetBackend {
 
   // ---- what a test changes ----
 
-  /** Takes an instance offline (ConnectionLost, as if its container stopped) or back online. */
-  setOnline(instanceId: string, online: boolean): void {
+  /**
+   * Sets what an instance's machine is doing: `online`; `connectionLost`, running with an agent
+   * that does not answer (PingStatus ConnectionLost); `stopped`, not running (an i- instance is then
+   * listed nowhere, an mi- instance is ConnectionLost).
+   */
+  setState(instanceId: string, state: MachineStatus): void {
     const machine = this.find(instanceId);
     if (!machine) throw new Error(`MemoryFleet: no instance ${instanceId}`);
-    if (online) delete machine.stoppedAt;
-    else if (machine.online) machine.stoppedAt = this.now();
-    machine.online = online;
+    if (state === 'online') delete machine.offlineSince;
+    else if (machine.state === 'online') machine.offlineSince = this.now();
+    machine.state = state;
+  }
+
+  /** Takes an instance's agent away (ConnectionLost, its machine still running) or back online. */
+  setOnline(instanceId: string, online: boolean): void {
+    this.setState(instanceId, online ? 'online' : 'connectionLost');
   }
 
   /** Whether the "engine" answers: while false the fleet has no instances and retries on the scheduler. */
@@ -148,7 +162,7 @@ export class MemoryFleet implements FleetBackend {
     for (const [handle, machine] of this.byHandle) {
       if (machine.detached) continue;
       if (!machine.member && machine.declared) machine.member = this.memberOf(handle, machine.declared);
-      if (machine.member) adopted.push({ member: machine.member, online: machine.online });
+      if (machine.member) adopted.push({ member: machine.member, online: machine.state === 'online' });
     }
     return adopted;
   }
@@ -176,7 +190,7 @@ export class MemoryFleet implements FleetBackend {
     this.byHandle.set(handle, {
       instanceId: spec.instanceId,
       member: { ...spec, containerId: handle },
-      online: true,
+      state: 'online',
       facts: { computerName: hostnameFor(spec.name, spec.instanceId) },
       detached: false,
     });
@@ -191,8 +205,8 @@ export class MemoryFleet implements FleetBackend {
     const machine = this.byHandle.get(member.containerId);
     if (!machine) return;
     machine.detached = true;
-    machine.online = false;
-    machine.stoppedAt = this.now();
+    machine.state = 'stopped';
+    machine.offlineSince = this.now();
   }
 
   async machines(handles: readonly string[]): Promise<Map<string, MachineState>> {
@@ -202,9 +216,9 @@ export class MemoryFleet implements FleetBackend {
       const machine = this.byHandle.get(handle);
       if (!machine) continue;
       states.set(handle, {
-        online: machine.online,
+        state: machine.state,
         ...(machine.ipAddress ? { ipAddress: machine.ipAddress } : {}),
-        ...(machine.stoppedAt !== undefined ? { stoppedAt: machine.stoppedAt } : {}),
+        ...(machine.offlineSince !== undefined ? { offlineSince: machine.offlineSince } : {}),
       });
     }
     return states;

@@ -12,7 +12,7 @@ export async function reconcile(fleet: InstanceFleet): Promise<void> {
   for (const { member, online } of await fleet.backend.adopt()) {
     if (fleet.isDeregistered(member.instanceId, member.accountId, member.region)) continue;
     fleet.members.set(member.instanceId, member);
-    if (online) void fleet.track(fleet.backend.facts(member, { online: true }));
+    if (online) void fleet.track(fleet.backend.facts(member, { state: 'online' }));
   }
   const missing = fleet.entries.filter((entry) => {
     if (entry.id) {

@@ -15,8 +15,9 @@ export const INVALID_NAME_MESSAGE =
   'following 3 symbols .-_';
 
 /**
- * GetParametersByPath's text for a bad path. The backslashes before the quotes around aws and ssm are
- * in AWS's message itself (as recorded from the service), the ones around "/" are not.
+ * GetParametersByPath's text for a bad Path. The backslashes before the quotes around aws and ssm are
+ * in AWS's message itself, the ones around "/" are not: so recorded from the service in
+ * aws/copilot-cli#66, aws/aws-sdk-js-v3#5928 and aws-samples/resource-autotagger#1.
  */
 export const INVALID_PATH_MESSAGE =
   'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/". ' +
@@ -24,6 +25,21 @@ export const INVALID_PATH_MESSAGE =
   'It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). ' +
   'Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol "/". ' +
   'Valid example: /get/parameters2-/by1./path0_.';
+
+/**
+ * DescribeParameters' text for a bad Path filter value: the same rules, with plain quotes around aws
+ * and ssm. No response of the service itself is on record; this is moto's text
+ * (getmoto/moto tests/test_ssm/test_ssm.py, test_describe_parameters_invalid_path).
+ */
+export const INVALID_PATH_FILTER_MESSAGE =
+  'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/". ' +
+  'It can\'t be prefixed with "aws" or "ssm" (case-insensitive). ' +
+  'It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). ' +
+  'Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol "/". ' +
+  'Valid example: /get/parameters2-/by1./path0_.';
+
+/** The most characters a parameter value may have in any tier, as AWS's request validation counts them. */
+export const MAX_VALUE_LENGTH = 32768;
 
 export const parameterErrors = {
   /** ParameterNotFound carries an empty message on AWS. */
@@ -68,9 +84,15 @@ export const parameterErrors = {
       "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove " +
         'overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.',
     ),
+  // A parameter's Value is sensitive: AWS leaves it out of the message ("Value at 'value'", not
+  // "Value '' at 'value'").
   emptyValue: () =>
     validation(
-      "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ),
+  valueTooLong: () =>
+    validation(
+      `1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length less than or equal to ${MAX_VALUE_LENGTH}`,
     ),
   standardValueTooLong: () =>
     validation(
@@ -162,6 +184,7 @@ export const parameterErrors = {
       `There is a conflict in the policies specified for this parameter. ${detail} Review your policies, and try again.`,
     ),
   invalidPath: () => validation(INVALID_PATH_MESSAGE),
+  invalidPathFilter: () => validation(INVALID_PATH_FILTER_MESSAGE),
   bothFilterKinds: () => validation('You can use either Filters or ParameterFilters in a single request.'),
   reservedPathFilter: () =>
     validation(

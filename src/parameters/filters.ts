@@ -50,7 +50,7 @@ function checkValues(filter: CheckedFilter): void {
     for (const value of values) {
       const lower = value.toLowerCase();
       if (lower.startsWith('/aws') || lower.startsWith('/ssm')) throw parameterErrors.reservedPathFilter();
-      if (normalisePath(value) === undefined) throw parameterErrors.invalidPath();
+      if (normalisePath(value) === undefined) throw parameterErrors.invalidPathFilter();
     }
   }
 }

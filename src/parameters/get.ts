@@ -1,5 +1,7 @@
-// GetParameter and GetParameters: by name, name:version, name:label or ARN; public parameters under
-// /aws/service/ too. Name is given back in the form asked, with Selector when one was used.
+// GetParameter and GetParameters: by name, name:version, name:label or ARN (with or without a
+// selector); public parameters under /aws/service/ too. A name is given back in the form asked; asked
+// by ARN, Name is the parameter's name and ARN its ARN (without the selector). Selector is there when
+// one was used.
 import type {
   GetParameterRequest,
   GetParameterResult,
@@ -11,7 +13,7 @@ import type { RequestContext } from '../core/capability.js';
 import { SsmError } from '../protocol/errors.js';
 import type { ParameterReader } from './api.js';
 import { parameterErrors } from './errors.js';
-import { isPublicKey, parseReference, type NameReference } from './names.js';
+import { isPublicKey, parseReference, responseName, type NameReference } from './names.js';
 import { publicParameter } from './public.js';
 import { parametersState, type ParametersState } from './state.js';
 import { parameterView, publicView, selectVersion } from './view.js';
@@ -31,12 +33,13 @@ function readOne(
     if (selector?.version !== undefined && selector.version !== found.version) {
       throw parameterErrors.versionNotFound(selector.version, ref.shown);
     }
-    return publicView(ctx, found, ref.shown, selector?.text);
+    return publicView(ctx, found, responseName(ref, found.name), selector?.text);
   }
   const parameter = state.parameters[ref.key];
   if (!parameter) throw parameterErrors.notFound();
   const version = selectVersion(parameter, ref);
-  return parameterView(ctx, ref.key, version, ref.shown, withDecryption, ref.selector?.text);
+  const name = responseName(ref, parameter.name);
+  return parameterView(ctx, ref.key, version, name, withDecryption, ref.selector?.text);
 }
 
 /** One parameter as GetParameter answers it (throws its errors). */
@@ -51,7 +54,7 @@ export function getParameter(input: GetParameterRequest, ctx: RequestContext): G
 
 /**
  * Names that are missing, malformed or whose version or label does not exist are listed in
- * InvalidParameters (always present). Found parameters come back sorted by name, as AWS returns them,
+ * InvalidParameters (always present), as the caller wrote them (an ARN as the ARN). Found parameters come back sorted by name, as AWS returns them,
  * not in the order asked.
  */
 export function getParameters(input: GetParametersRequest, ctx: RequestContext): GetParametersResult {

@@ -18,6 +18,10 @@
 //   lookaround or backreferences, which AWS's Java engine accepts, are refused as invalid.
 // - The type of a parameter inside a hierarchy cannot be changed (HierarchyTypeMismatchException);
 //   a top-level parameter's can. This reading of AWS's documentation is not confirmed by a recording.
+// - Also not confirmed by a recording: GetParameterHistory asked by ARN answers the parameter's name
+//   as Name (as GetParameter and GetParameters are recorded doing), and DescribeParameters' text for a
+//   bad Path filter is moto's (plain quotes around aws and ssm, where GetParametersByPath's recorded
+//   text has backslashes before them).
 // - Public parameters are a fixed set from fixtures/public-parameters.json (global-infrastructure
 //   regions and services, a few Amazon Linux AMI ids for us-east-1 and us-west-2 only). They are not in
 //   GetParameterHistory, and DescribeParameters lists them only for a Name filter under /aws/service/.

@@ -24,8 +24,10 @@ export interface Selector {
 export interface NameReference {
   /** The name without its leading slash: the parameter's key and the tail of its ARN. */
   key: string;
-  /** The name as the caller wrote it, selector removed: what GetParameter gives back as Name. */
+  /** The name (or ARN) as the caller wrote it, selector removed: what error messages name. */
   shown: string;
+  /** Whether the caller gave an ARN rather than a name. */
+  byArn: boolean;
   selector?: Selector;
   /** An ARN of another account or region: no parameter of this caller's. */
   foreign: boolean;
@@ -94,7 +96,16 @@ export function parseReference(
   if (!wellFormed(base)) throw parameterErrors.invalidName();
   const key = base.startsWith('/') ? base.slice(1) : base;
   const shown = arn ? text.slice(0, text.length - (selector ? selector.text.length : 0)) : base;
-  return { key, shown, foreign, ...(selector ? { selector } : {}) };
+  return { key, shown, byArn: arn !== null, foreign, ...(selector ? { selector } : {}) };
+}
+
+/**
+ * The Name a response gives for a parameter read through this reference. A name comes back as the
+ * caller wrote it ("/p" for a parameter created as "p"); an ARN never does: AWS answers the name the
+ * parameter was created with, and the ARN in ARN.
+ */
+export function responseName(ref: NameReference, createdName: string): string {
+  return ref.byArn ? createdName : ref.shown;
 }
 
 /**

@@ -4,7 +4,7 @@
 // label.
 import type { PutParameterRequest, PutParameterResult, Tag } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
-import { parameterErrors } from './errors.js';
+import { MAX_VALUE_LENGTH, parameterErrors } from './errors.js';
 import { parseNewName } from './names.js';
 import { expirationOf, parsePolicies } from './policies.js';
 import { encryptValue } from './secure.js';
@@ -42,10 +42,12 @@ export async function putParameter(
   input: PutParameterRequest,
   ctx: RequestContext,
 ): Promise<PutParameterResult> {
-  const { key, name } = parseNewName(ctx, input.Name!);
   const value = input.Value!;
-  if (input.Overwrite && input.Tags && input.Tags.length > 0) throw parameterErrors.tagsWithOverwrite();
+  // Request validation, which AWS runs before any rule of Parameter Store's own.
   if (value === '') throw parameterErrors.emptyValue();
+  if (value.length > MAX_VALUE_LENGTH) throw parameterErrors.valueTooLong();
+  const { key, name } = parseNewName(ctx, input.Name!);
+  if (input.Overwrite && input.Tags && input.Tags.length > 0) throw parameterErrors.tagsWithOverwrite();
 
   const state = parametersState(ctx);
   const existing = state.parameters[key];

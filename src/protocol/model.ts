@@ -31,6 +31,8 @@ export interface Shape {
   exception?: boolean;
   fault?: boolean;
   union?: boolean;
+  /** The value is a secret (a parameter's Value, a document's Parameters): never echoed in messages. */
+  sensitive?: boolean;
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
 }
 

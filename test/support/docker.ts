@@ -81,7 +81,10 @@ export interface DockerTestServer extends TestServer {
   /** The instances that were online when the server became ready, sorted by name. */
   instances: ManagedInstance[];
   instanceIds: string[];
-  /** The fleet of the default account and region (as Run Command sees it). */
+  /**
+   * The fleet of the default account and region (as Run Command sees it): a stopped i- instance is
+   * not in it (get answers undefined), a paused or stopped mi- one is, offline.
+   */
   fleetApi: Fleet;
   admin: FleetAdmin;
   docker: Docker;
