@@ -235,7 +235,10 @@ export class DockerExecutor implements InstanceExecutor {
       }
       await sleep(20);
     }
-    const bySignal = !killedByUs && (exitCode === null || exitCode >= 128);
+    // Killed by a signal, or 126: the engine could not start the exec at all, which is what a
+    // container that is being stopped or restarted under it answers; either may be the container
+    // going away, whose state the engine updates a moment later.
+    const bySignal = !killedByUs && (exitCode === null || exitCode >= 128 || exitCode === 126);
     const lost = await containerLost(this.docker.getContainer(containerId), startedAt, {
       watch: bySignal,
       pausedIsRunning: true,
