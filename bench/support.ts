@@ -92,15 +92,21 @@ function run(
 }
 
 export function printTable(rows: Measured[]): void {
-  const header = ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
-  const lines = rows.map((r) => [
-    r.label,
-    String(r.requestsPerSecond),
-    String(r.p50),
-    String(r.p99),
-    String(r.errors + r.non2xx),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  printMarkdownTable(
+    ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+    rows.map((r) => [
+      r.label,
+      String(r.requestsPerSecond),
+      String(r.p50),
+      String(r.p99),
+      String(r.errors + r.non2xx),
+    ]),
+  );
+}
+
+/** A markdown table with padded columns, as the README's benchmark tables are written. */
+export function printMarkdownTable(header: string[], lines: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cells: string[]): string =>
     '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   console.log(fmt(header));

@@ -1,6 +1,7 @@
 // Configuration from flags and environment. Flags win over environment; both are documented in
 // the README.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export interface Config {
@@ -39,7 +40,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     defaultAccountId: '000000000000',
     accounts: {},
     credentials: undefined,
-    fleetPath: new URL('../../fixtures/fleet.json', import.meta.url).pathname,
+    fleetPath: fileURLToPath(new URL('../../fixtures/fleet.json', import.meta.url)),
     log: false,
     ...overrides,
   };

@@ -4,7 +4,7 @@
 // scanner behind VS Code's JSON support) because V8's JSON.parse messages do not reliably carry a
 // position; YAML is read with the `yaml` package.
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { parseDocument, stringify as toYaml } from 'yaml';
+import { yaml } from './yaml.js';
 import { compileUserPattern } from '../core/patterns.js';
 import { documentErrors } from './errors.js';
 
@@ -107,7 +107,7 @@ export function parseContent(content: string, format: DocumentFormat): Body {
       throw documentErrors.content('JSON not well-formed. at Line: 1, Column: 1');
     }
   } else if (format === 'YAML') {
-    const doc = parseDocument(content, { uniqueKeys: true, prettyErrors: true });
+    const doc = yaml().parseDocument(content, { uniqueKeys: true, prettyErrors: true });
     const first = doc.errors[0];
     if (first) {
       const at = first.linePos?.[0];
@@ -137,7 +137,7 @@ export function parseContent(content: string, format: DocumentFormat): Body {
 
 /** The stored content rendered in another format, as GetDocument with DocumentFormat does. */
 export function renderContent(body: Body, format: DocumentFormat): string {
-  if (format === 'YAML') return toYaml(body, { lineWidth: 0 });
+  if (format === 'YAML') return yaml().stringify(body, { lineWidth: 0 });
   return JSON.stringify(body, null, 2);
 }
 

@@ -2,12 +2,12 @@
 // the documents that aws:runDocument steps run nested in them (parameters are bound in binding.ts).
 // The documents an agent fetches or reads while it runs (aws:downloadContent's sourceInfo, a
 // LocalPath file) are parsed here too, so Run Command never reads document content itself.
-import { parse as parseYaml } from 'yaml';
 import type { RequestContext } from '../core/capability.js';
 import type { DocumentsApi, ExecutableDocument, PluginStep } from './api.js';
 import { bindParameters, interpolate, invalid, isObject, suppliedFrom } from './binding.js';
 import { declaredParameters, parseContent } from './content.js';
 import { documentErrors } from './errors.js';
+import { yaml } from './yaml.js';
 import { findReadable, selectVersion } from './state.js';
 
 /** How deep aws:runDocument may nest documents in one another before ssm-local stops. */
@@ -68,7 +68,7 @@ function parseJsonParameters(text: string): unknown {
 
 /** Text the agent reads while it runs is YAML (so JSON too); blank text gives nothing. */
 function parseYamlText(text: string): unknown {
-  return text.trim() === '' ? undefined : (parseYaml(text) as unknown);
+  return text.trim() === '' ? undefined : (yaml().parse(text) as unknown);
 }
 
 function documentFromSourceInfo(ctx: RequestContext, sourceInfo: unknown): ExecutableDocument {
@@ -184,7 +184,7 @@ function planLocalDocument(
   text: string,
   documentParameters: unknown,
 ): { steps: PluginStep[]; schemaVersion: string } {
-  const content = parseYaml(text) as unknown;
+  const content = yaml().parse(text) as unknown;
   if (!isObject(content)) throw new Error(`${path} is not a valid SSM document`);
   const doc: ExecutableDocument = {
     name: path,

@@ -2,10 +2,9 @@
 // header (default from configuration), the account from the access key (a configured map, a
 // 12-digit access key taken as the account id itself, else the default account).
 // Strict mode (SSM_LOCAL_CREDENTIALS) re-signs the request with AWS's own SigV4 implementation
-// (@smithy/signature-v4, the signer the AWS SDK uses) and compares signatures.
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+// (@smithy/signature-v4, the signer the AWS SDK uses) and compares signatures. The signer's
+// libraries are loaded on the first signature check, so a server without strict mode never pays
+// for them at start-up.
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../core/config.js';
 import { errors } from './errors.js';
@@ -75,6 +74,11 @@ async function verify(request: RawRequest, auth: ParsedAuthorization, secret: st
   const [path, query = ''] = request.path.split('?');
   const queryMap: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(query)) queryMap[k] = v;
+  const [{ Sha256 }, { HttpRequest }, { SignatureV4 }] = await Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@smithy/protocol-http'),
+    import('@smithy/signature-v4'),
+  ]);
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,

@@ -340,7 +340,7 @@ export async function runFuzz(options: {
       sent++;
       if (options.onProgress && sent % 1000 === 0) options.onProgress(sent);
       let status = 0;
-      let answer = '';
+      let answer: string;
       const started = performance.now();
       try {
         const response = await fetch(options.endpoint, {
