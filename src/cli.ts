@@ -1,7 +1,25 @@
 #!/usr/bin/env node
 // `npm start` / `ssm-local`: runs the emulator with configuration from flags and environment.
-import { configFromEnvironment, startSsmLocal } from './index.js';
-import { isAdminCommand, runAdminCommand } from './instances/cli.js';
+// Run as the built code from a checkout whose src/ changed since the last build, it builds first
+// (see freshness.ts); the rest of the emulator is imported after that, so the new build is what runs.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildIsStale } from './freshness.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+if (import.meta.url.includes('/dist/') && buildIsStale(root)) {
+  console.error('ssm-local: src/ changed since the last build: building');
+  try {
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  } catch {
+    process.exit(1);
+  }
+}
+const { configFromEnvironment, startSsmLocal } = await import('./index.js');
+const { isAdminCommand, runAdminCommand } = await import('./instances/cli.js');
 
 async function main(): Promise<void> {
   // `ssm-local instances ...` and `ssm-local register ...` talk to a running server.
