@@ -37,6 +37,22 @@ const ACCOUNT = '000000000000';
 /** Real time, which a test can move on to reach the agent's restart without waiting for it. */
 const clock = new FakeClock(Date.now(), { running: true });
 
+/** How many times dockerode dialled the engine while fn ran. */
+async function engineCallsDuring(fn: () => Promise<void>): Promise<number> {
+  const dial = Modem.prototype.dial;
+  let calls = 0;
+  Modem.prototype.dial = function (this: Modem, ...args: Parameters<typeof dial>) {
+    calls++;
+    dial.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    Modem.prototype.dial = dial;
+  }
+  return calls;
+}
+
 describe.skipIf(!hasDocker)('managed instances in Docker', () => {
   let server: DockerTestServer;
   let ssm: SSMClient;
@@ -235,18 +251,10 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
 
   it('answers from the container list it watches: no engine call per request while nothing changes', async () => {
     await describeAll();
-    const dial = Modem.prototype.dial;
-    let engineCalls = 0;
-    Modem.prototype.dial = function (this: Modem, ...args: Parameters<typeof dial>) {
-      engineCalls++;
-      dial.apply(this, args);
-    };
-    try {
+    const engineCalls = await engineCallsDuring(async () => {
       for (let i = 0; i < 5; i++) expect(await ids()).toEqual([EC2_ID, MANAGED_ID]);
       expect((await ssm.send(new GetConnectionStatusCommand({ Target: EC2_ID }))).Status).toBe('connected');
-    } finally {
-      Modem.prototype.dial = dial;
-    }
+    });
     expect(engineCalls).toBe(0);
   });
 
@@ -388,17 +396,9 @@ describe.skipIf(!hasDocker)('managed instances in Docker', () => {
 
   it('answers from the container list after all that: still no engine call per request', async () => {
     await describeAll();
-    const dial = Modem.prototype.dial;
-    let engineCalls = 0;
-    Modem.prototype.dial = function (this: Modem, ...args: Parameters<typeof dial>) {
-      engineCalls++;
-      dial.apply(this, args);
-    };
-    try {
+    const engineCalls = await engineCallsDuring(async () => {
       for (let i = 0; i < 3; i++) expect(await ids()).toEqual([EC2_ID, MANAGED_ID]);
-    } finally {
-      Modem.prototype.dial = dial;
-    }
+    });
     expect(engineCalls).toBe(0);
   });
 });
