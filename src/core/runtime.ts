@@ -2,8 +2,9 @@
 // registry of what capabilities provide), the capabilities in dependency order, and the operation
 // table. Handlers are checked against the service model at start-up.
 import type { Capability, Handler, Services } from './capability.js';
-import { randomIds, systemClock, type Clock, type Ids } from './clock.js';
+import { randomIds, type Clock, type Ids } from './clock.js';
 import type { Config } from './config.js';
+import { FakeClock } from './fake-clock.js';
 import { createScheduler } from './scheduler.js';
 import { Secrets } from './secrets.js';
 import { ServiceRegistry, type ServiceKey } from './services.js';
@@ -81,7 +82,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const secrets = Secrets.open(
     config.dataPath === ':memory:' ? undefined : join(dirname(config.dataPath), 'master.key'),
   );
-  const clock = options.clock ?? systemClock;
+  // By default the wall clock, which POST /_ssm-local/clock can move forward (a running FakeClock:
+  // real time plus an offset, and advancing runs what falls due on the way).
+  const clock = options.clock ?? new FakeClock(Date.now(), { running: true });
   const services: Services = {
     config,
     clock,

@@ -12,6 +12,7 @@ import type { OperationName } from '../protocol/operations.js';
 import { CONTENT_TYPE, serializeError, serializeOutput } from '../protocol/serialize.js';
 import { validateInput } from '../protocol/validate.js';
 import { parseJsonObject } from './body.js';
+import { mountClockAdmin } from './admin-clock.js';
 import { mountInstanceAdmin } from './admin-instances.js';
 
 export const VERSION = (
@@ -54,6 +55,7 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
   });
 
   mountInstanceAdmin(app, runtime);
+  mountClockAdmin(app, runtime);
 
   app.post('/', async (c) => {
     const requestId = services.ids.uuid();
