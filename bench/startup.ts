@@ -5,15 +5,14 @@
 // each server's resident memory once it has idled after start. The reference is a bare Hono server
 // (hono and @hono/node-server, one route) started the same way on the same machine.
 //   npm run bench:startup [-- --runs 7]
-import Docker from 'dockerode';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LABEL } from '../src/docker/containers.js';
 import { buildIsStale } from '../src/freshness.js';
+import { dockerAvailable, removeFleet } from '../test/support/docker.js';
 import { printMarkdownTable, root } from './support.js';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -157,15 +156,6 @@ const median = (values: number[]): number => {
 const max = (values: number[]): number => Math.max(...values);
 const mb = (kb: number): string => (kb / 1024).toFixed(0);
 
-async function engineReachable(): Promise<boolean> {
-  try {
-    await Promise.race([new Docker().ping(), sleep(3000).then(() => Promise.reject(new Error('timeout')))]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
   // The build is brought up to date first, so that no measured `npm start` pays for a rebuild.
   if (buildIsStale(root)) {
@@ -180,7 +170,7 @@ async function main(): Promise<void> {
   fleet.fleet = BENCH_FLEET;
   const fleetPath = join(dir, 'fleet.json');
   writeFileSync(fleetPath, JSON.stringify(fleet));
-  const withEngine = await engineReachable();
+  const withEngine = await dockerAvailable();
   const engines: [string, Record<string, string>][] = [
     ['none', NO_ENGINE],
     ...(withEngine
@@ -254,14 +244,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    if (withEngine) {
-      const docker = new Docker();
-      const listed = await docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL.fleet}=${BENCH_FLEET}`] },
-      });
-      await Promise.all(listed.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-    }
+    if (withEngine) await removeFleet(BENCH_FLEET);
   }
 
   console.log(`\nStart-up to a healthy /_ssm-local/health, ${runs} runs each (node ${process.version})\n`);

@@ -19,9 +19,6 @@ import type {
   InstanceExecutor,
 } from './executor.js';
 
-// src/instances imports it from here; new code can take it from exec-common.ts.
-export { withTimeout };
-
 const PGID_DIR = '/run/ssm-local';
 
 /** Starts the wrapper's stderr when writing a file or entering the working directory failed. */

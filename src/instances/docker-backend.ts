@@ -22,7 +22,7 @@ import {
   removeContainer,
 } from '../docker/containers.js';
 import { ContainerWatch } from '../docker/container-watch.js';
-import { withTimeout } from '../docker/docker-executor.js';
+import { withTimeout } from '../docker/exec-common.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import { ensureImage } from '../docker/images.js';
 import type {
