@@ -2,9 +2,13 @@
 // order (what each provides and needs), so the order here does not matter.
 import type { Capability } from './core/capability.js';
 import type { InstanceExecutor } from './docker/executor.js';
+import { associationsCapability } from './associations/index.js';
 import { commandsCapability } from './commands/index.js';
+import { complianceCapability } from './compliance/index.js';
 import { documentsCapability } from './documents/index.js';
 import { instancesCapability, type FleetBackend } from './instances/index.js';
+import { inventoryCapability } from './inventory/index.js';
+import { gathererCapability } from './inventory/gatherer/index.js';
 import { parametersCapability } from './parameters/index.js';
 import { tagsCapability } from './tags/index.js';
 
@@ -22,5 +26,9 @@ export function allCapabilities(options: CapabilityOptions = {}): Capability[] {
     instancesCapability(options),
     documentsCapability(),
     commandsCapability(),
+    complianceCapability(),
+    inventoryCapability(),
+    gathererCapability(),
+    associationsCapability(),
   ];
 }

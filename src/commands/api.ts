@@ -11,6 +11,8 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { RequestContext } from '../core/capability.js';
 import { serviceKey } from '../core/services.js';
+import type { ExecRequest, ExecResult } from '../docker/executor.js';
+import type { ManagedInstance } from '../instances/api.js';
 
 export interface CommandRef {
   accountId: string;
@@ -43,7 +45,54 @@ export interface CommandEnded extends CommandRef {
   invocations: InvocationEnded[];
 }
 
+/**
+ * One step of a plugin another capability provides (aws:softwareInventory, aws:runPatchBaseline, ...),
+ * as it runs in one instance.
+ */
+export interface PluginRun {
+  /** A background context in the command's account and region. */
+  ctx: RequestContext;
+  instance: ManagedInstance;
+  commandId: string;
+  /** The step's name (schema 2.x) or the plugin's (1.2). */
+  stepName: string;
+  /** The step's inputs, the document's parameters already interpolated. */
+  inputs: Record<string, unknown>;
+  /** This step's own folder in the instance (the agent's orchestration folder for it). */
+  directory: string;
+  /**
+   * Runs a process in the instance. CancelCommand and the command's expiry kill it, and so does
+   * `timeoutSeconds` (default 3600) when given; `stopped` then says which. Never rejects: a process
+   * that could not start answers exitCode 1 with the reason on stderr.
+   */
+  exec(request: ExecRequest, timeoutSeconds?: number): Promise<PluginExec>;
+  /** CancelCommand or the command's expiry stopped the invocation (no more work should start). */
+  readonly stopped: boolean;
+}
+
+export interface PluginExec extends ExecResult {
+  stopped?: 'cancel' | 'expire' | 'timeout';
+}
+
+/** How a provided plugin's step ended (what GetCommandInvocation shows for it). */
+export interface PluginOutcome {
+  status: 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
+  /** Defaults to the status (ExecutionTimedOut / DeliveryTimedOut are worth saying for TimedOut). */
+  statusDetails?: string;
+  responseCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type PluginRunner = (run: PluginRun) => Promise<PluginOutcome>;
+
 export interface RunCommand {
+  /**
+   * Lets another capability execute a plugin (a document step `action`) Run Command does not run
+   * itself. Call it in start(): commands recovered after a restart are delivered only once every
+   * capability has started.
+   */
+  registerPlugin(action: string, runner: PluginRunner): void;
   /**
    * Starts a command in ctx's account and region as SendCommand does: the same checks and errors
    * (SsmError), the same stored command, listed by ListCommands. Answers the command as SendCommand

@@ -1,9 +1,11 @@
 // Runs one document step (plugin) inside an instance, as the SSM agent does: the gate first (known
 // plugin, platform, preconditions), then the plugin itself. ssm-local executes aws:runShellScript,
-// aws:runPowerShellScript, aws:runDocument and aws:downloadContent of SSM documents.
+// aws:runPowerShellScript, aws:runDocument and aws:downloadContent of SSM documents; other capabilities
+// provide more plugins (RunCommand.registerPlugin, run through provided-plugin.ts).
 import type { PluginStep } from '../documents/api.js';
 import { downloadContent, runDocument } from './nested-documents.js';
 import { stepGate } from './preconditions.js';
+import { runProvidedPlugin } from './provided-plugin.js';
 import { runPowerShellScript, runShellScript } from './script-runner.js';
 import { failedOutcome, type StepContext, type StepOutcome } from './step.js';
 
@@ -20,9 +22,12 @@ export async function runStep(sc: StepContext, step: PluginStep): Promise<StepOu
       return runDocument(sc, step, runStep);
     case 'aws:downloadContent':
       return downloadContent(sc, step);
-    default:
+    default: {
+      const provided = sc.plugins.get(step.action);
+      if (provided) return runProvidedPlugin(sc, step, provided);
       return failedOutcome(
         `ssm-local does not execute the plugin ${step.action} (it runs aws:runShellScript, aws:runPowerShellScript, aws:runDocument and aws:downloadContent of SSM documents). Step name: ${step.name}`,
       );
+    }
   }
 }

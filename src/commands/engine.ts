@@ -10,7 +10,7 @@ import type { Timer } from '../core/scheduler.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import { EXECUTOR, FLEET, type ManagedInstance } from '../instances/api.js';
 import type { RegionScope } from '../store/store.js';
-import type { CommandEnded, CommandRef } from './api.js';
+import type { CommandEnded, CommandRef, PluginRunner } from './api.js';
 import { InvocationControl } from './control.js';
 import { CommandEvents, commandEnded } from './events.js';
 import { appendLine, capStderr } from './output.js';
@@ -50,6 +50,9 @@ export interface StatusChange {
 export class CommandEngine {
   private stopped = false;
   readonly events = new CommandEvents();
+  /** Plugins other capabilities provide (RunCommand.registerPlugin), by action. */
+  readonly plugins = new Map<string, PluginRunner>();
+  private recovered: CommandRef[] = [];
   private readonly controls = new Map<string, InvocationControl>();
   private readonly expiryTimers = new Map<string, Timer>();
   private readonly retryTimers = new Map<string, Timer>();
@@ -242,6 +245,7 @@ export class CommandEngine {
       instance,
       executor,
       control,
+      plugins: this.plugins,
       isStopped: () => this.stopped,
       persist: () => this.persist(ref, [invocation]),
     })
@@ -328,8 +332,16 @@ export class CommandEngine {
         refs.push(ref);
       }
     }
+    this.recovered = refs;
     if (refs.length === 0 && !migrated) return;
     await this.persist();
+  }
+
+  /** Delivers what recover() found unfinished, once the fleet is ready (after every capability started). */
+  resume(): void {
+    const refs = this.recovered;
+    this.recovered = [];
+    if (refs.length === 0) return;
     const fleet = this.services.registry.get(FLEET);
     void fleet.whenReady().then(() => refs.forEach((ref) => this.track(ref)));
   }

@@ -65,6 +65,11 @@ export function commandsCapability(): Capability {
     return engine;
   };
   const runCommand: RunCommand = {
+    registerPlugin: (action, runner) => {
+      const plugins = engineOrFail().plugins;
+      if (plugins.has(action)) throw new Error(`the plugin ${action} is registered twice`);
+      plugins.set(action, runner);
+    },
     send: (ctx, request) => send(engineOrFail(), ctx, request),
     cancel: (ctx, commandId, instanceIds) => cancel(engineOrFail(), ctx, commandId, instanceIds),
     whenEnded: (ref) => engineOrFail().whenEnded(ref),
@@ -86,6 +91,9 @@ export function commandsCapability(): Capability {
       engine = new CommandEngine(services);
       services.registry.provide(RUN_COMMAND, runCommand);
       await engine.recover();
+    },
+    started() {
+      engine?.resume();
     },
     async stop() {
       await engine?.stop();

@@ -6,7 +6,7 @@ import type { Services } from '../core/capability.js';
 import { backgroundContext } from '../core/context.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import type { ManagedInstance } from '../instances/api.js';
-import type { CommandRef } from './api.js';
+import type { CommandRef, PluginRunner } from './api.js';
 import type { InvocationControl } from './control.js';
 import { capStderr, capStdout } from './output.js';
 import { runStep } from './dispatch.js';
@@ -28,6 +28,8 @@ export interface InvocationRun {
   instance: ManagedInstance;
   executor: InstanceExecutor;
   control: InvocationControl;
+  /** Plugins other capabilities provide, by action. */
+  plugins: ReadonlyMap<string, PluginRunner>;
   /** The engine is stopping: leave the invocation as it is (a restart recovers it). */
   isStopped(): boolean;
   /** Writes the invocation. */
@@ -47,6 +49,7 @@ export async function runInvocation(run: InvocationRun): Promise<boolean> {
     commandId: command.commandId,
     schemaVersion: command.schemaVersion,
     control,
+    plugins: run.plugins,
     commandDirectory,
     nested: false,
   };

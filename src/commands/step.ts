@@ -5,6 +5,7 @@ import type { RequestContext } from '../core/capability.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import type { PluginStep } from '../documents/api.js';
 import type { ManagedInstance } from '../instances/api.js';
+import type { PluginRunner } from './api.js';
 import type { InvocationControl } from './control.js';
 
 export interface StepOutcome {
@@ -28,6 +29,8 @@ export interface StepContext {
   commandId: string;
   schemaVersion: string;
   control: InvocationControl;
+  /** Plugins other capabilities provide (RunCommand.registerPlugin), by action. */
+  plugins: ReadonlyMap<string, PluginRunner>;
   /** This step's folder in the instance. */
   directory: string;
   /** The command's folder in the instance. */

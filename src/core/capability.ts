@@ -80,6 +80,11 @@ export interface Capability {
   /** Services it uses when the build has them: their providers start first. */
   uses?: readonly ServiceKey<unknown>[];
   start?(services: Services): void | Promise<void>;
+  /**
+   * Called once every capability has started (and provided its services): where recovered work
+   * resumes, so that it finds everything another capability registers in its start.
+   */
+  started?(): void | Promise<void>;
   stop?(): void | Promise<void>;
   status?(): CapabilityStatus;
 }

@@ -124,6 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         }
       }
     }
+    for (const capability of capabilities) await capability.started?.();
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;
