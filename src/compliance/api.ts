@@ -1,6 +1,26 @@
 // What other capabilities (State Manager's association compliance, later Patch Manager's patch
 // compliance) write into Compliance: the same store PutComplianceItems writes, read by
 // ListComplianceItems, ListComplianceSummaries and ListResourceComplianceSummaries.
+//
+// Association compliance, as AWS records it (API reference and CLI examples of ListComplianceItems):
+// one item per association on each instance, written with uploadType PARTIAL so that the other
+// associations' items stay as they are:
+//
+//   put(ctx, {
+//     resourceId: 'i-0123456789abcdef0', resourceType: 'ManagedInstance', complianceType: 'Association',
+//     execution: { time: Date.now() },            // ExecutionTime only: AWS shows no ExecutionId/Type
+//     items: [{
+//       Id: association.AssociationId,
+//       Title: '',                                // AWS answers "" for association items
+//       Severity: association.ComplianceSeverity ?? 'UNSPECIFIED',
+//       Status: succeeded ? 'COMPLIANT' : 'NON_COMPLIANT',
+//       Details: { DocumentName: association.Name, DocumentVersion: '1' }, // the version that ran
+//     }],
+//     uploadType: 'PARTIAL',
+//   });
+//
+// and on DeleteAssociation (or an instance leaving the association's targets),
+// remove(ctx, instanceId, 'ManagedInstance', 'Association', [associationId]).
 import type { RequestContext } from '../core/capability.js';
 import { serviceKey } from '../core/services.js';
 
@@ -34,7 +54,11 @@ export interface ComplianceWrite {
 }
 
 export interface ComplianceApi {
-  /** Stores the items as PutComplianceItems does (no request validation: the caller's data is trusted). */
+  /**
+   * Stores the items as PutComplianceItems does (no request validation, no fleet check: the caller's
+   * data is trusted). COMPLETE with no items removes the type from the resource. A write whose
+   * contentHash equals the stored one is ignored.
+   */
   put(ctx: RequestContext, write: ComplianceWrite): Promise<void>;
   /** Removes items of a type from a resource: those with the ids given, or all of them. */
   remove(
