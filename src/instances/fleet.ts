@@ -172,19 +172,14 @@ export class InstanceFleet implements Fleet {
   // ---- Fleet (for Run Command and others) ----
 
   async list(accountId: string, region: string): Promise<ManagedInstance[]> {
-    return (await this.managedNodes(accountId, region)).map((i) => ({
-      instanceId: i.instanceId,
-      containerId: i.containerId,
-      name: i.name,
-      platformType: i.platformType,
-      online: i.online,
-      tags: i.tags.map((t) => ({ ...t })),
-    }));
+    return (await this.managedNodes(accountId, region)).map(managedInstance);
   }
 
   async get(accountId: string, region: string, instanceId: string): Promise<ManagedInstance | undefined> {
-    if (!this.member(accountId, region, instanceId)) return undefined;
-    return (await this.list(accountId, region)).find((i) => i.instanceId === instanceId);
+    const member = this.member(accountId, region, instanceId);
+    if (!member) return undefined;
+    const [live] = await this.view.of([member]);
+    return live && isManagedNode(live) ? managedInstance(live) : undefined;
   }
 
   // ---- deregistration (DeregisterManagedInstance) ----
@@ -197,4 +192,15 @@ export class InstanceFleet implements Fleet {
     this.members.delete(member.instanceId);
     return this.track(this.backend.detach(member));
   }
+}
+
+function managedInstance(i: LiveInstance): ManagedInstance {
+  return {
+    instanceId: i.instanceId,
+    containerId: i.containerId,
+    name: i.name,
+    platformType: i.platformType,
+    online: i.online,
+    tags: i.tags.map((t) => ({ ...t })),
+  };
 }
