@@ -2,6 +2,7 @@
 // runs at creation, on a schedule, on new targets and after a restart happen when the test moves
 // time. test/associations-docker.test.ts runs the same engine against real containers.
 import {
+  AddTagsToResourceCommand,
   CreateAssociationCommand,
   DescribeAssociationCommand,
   DescribeAssociationExecutionTargetsCommand,
@@ -25,6 +26,7 @@ import { errorOf, startTestServer, type TestServer } from './support/server.js';
 const ONE = 'i-0000000000000000a';
 const TWO = 'i-0000000000000000b';
 const THREE = 'i-0000000000000000c';
+const HYBRID = 'mi-0000000000000000d';
 const START = Date.parse('2030-01-01T00:00:00Z');
 const MINUTE = 60_000;
 
@@ -52,6 +54,7 @@ describe('State Manager engine (memory fleet, fake executor, fake clock)', () =>
       { id: ONE, name: 'one', tags: { Role: 'web' } },
       { id: TWO, name: 'two', tags: { Role: 'web' } },
       { id: THREE, name: 'three', tags: { Role: 'web' }, state: 'stopped' },
+      { id: HYBRID, name: 'edge' },
     ]);
     executor = new FakeExecutor((run) =>
       run.script.includes('fail') && run.containerId === TWO
@@ -210,11 +213,10 @@ describe('State Manager engine (memory fleet, fake executor, fake clock)', () =>
     });
   });
 
-  it('applies the association to an instance that newly matches within the agent polling period', async () => {
+  it('applies the association to an instance as soon as it arrives (its machine starts)', async () => {
     const id = await create({ ScheduleExpression: 'rate(1 day)' });
     await settledExecutions(id, 1);
     fleet.setState(THREE, 'online');
-    await clock.advance(10 * MINUTE);
     const [latest] = await settledExecutions(id, 2);
     expect((await targets(id, latest!.ExecutionId!)).map((t) => t.ResourceId)).toEqual([THREE]);
     const described = (await ssm.send(new DescribeAssociationCommand({ AssociationId: id })))
@@ -223,6 +225,27 @@ describe('State Manager engine (memory fleet, fake executor, fake clock)', () =>
     // Nothing more happens while nothing changes.
     await clock.advance(10 * MINUTE);
     expect(await executions(id)).toHaveLength(2);
+  });
+
+  it('applies the association to an instance that newly matches by tag within the agent polling period', async () => {
+    const id = await create({
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [{ Key: 'tag:Tier', Values: ['gold'] }],
+    });
+    const [first] = await settledExecutions(id, 1);
+    expect(await targets(id, first!.ExecutionId!)).toEqual([]);
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: 'ManagedInstance',
+        ResourceId: HYBRID,
+        Tags: [{ Key: 'Tier', Value: 'gold' }],
+      }),
+    );
+    await clock.advance(10 * MINUTE - 1000);
+    expect(await executions(id)).toHaveLength(1);
+    await clock.advance(1000);
+    const [latest] = await settledExecutions(id, 2);
+    expect((await targets(id, latest!.ExecutionId!)).map((t) => t.ResourceId)).toEqual([HYBRID]);
   });
 
   it('runs on demand with StartAssociationsOnce', async () => {

@@ -59,6 +59,7 @@ describe('Amazon-owned documents', () => {
         new ListDocumentsCommand({ Filters: [{ Key: 'Owner', Values: ['Amazon'] }] }),
       );
       expect(DocumentIdentifiers!.map((d) => d.Name)).toEqual([
+        'AWS-GatherSoftwareInventory',
         'AWS-RunDocument',
         'AWS-RunPowerShellScript',
         'AWS-RunShellScript',
@@ -777,6 +778,7 @@ describe('ListDocuments', () => {
 
   it('lists own and Amazon documents by name, with their identifiers', async () => {
     expect(await names({})).toEqual([
+      'AWS-GatherSoftwareInventory',
       'AWS-RunDocument',
       'AWS-RunPowerShellScript',
       'AWS-RunShellScript',
@@ -821,7 +823,10 @@ describe('ListDocuments', () => {
         ],
       }),
     ).toEqual(['Delta-Auto', 'Gamma-Win']);
-    expect(await names({ Filters: [{ Key: 'SchemaVersion', Values: ['2.0'] }] })).toEqual(['Gamma-Win']);
+    expect(await names({ Filters: [{ Key: 'SchemaVersion', Values: ['2.0'] }] })).toEqual([
+      'AWS-GatherSoftwareInventory',
+      'Gamma-Win',
+    ]);
     expect(await names({ Filters: [{ Key: 'TargetType', Values: ['/AWS::EC2::Instance'] }] })).toEqual([
       'Beta-Shell',
     ]);

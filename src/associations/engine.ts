@@ -13,6 +13,9 @@
 // 10 minutes of clock time looks over the accounts and regions that hold associations: each newly
 // matching online instance gets a run of its own, and instances that no longer match are dropped
 // (their association compliance item with them). A full run also picks every current target.
+// An instance that arrives (created, registered, its machine started) is looked at once at once, and
+// again 5 s of clock time later (an agent that was lost answers a moment after its machine starts),
+// as an agent asks for its associations when it starts.
 import { COMPLIANCE } from '../compliance/api.js';
 import type { RequestContext, Services } from '../core/capability.js';
 import { backgroundContext } from '../core/context.js';
@@ -33,6 +36,8 @@ import {
 
 /** The SSM Agent's default association polling period (DefaultSsmAssociationFrequencyMinutes). */
 export const RECONCILE_INTERVAL_MS = 10 * 60_000;
+/** A second look at an arrived instance, for an agent that answers a moment after its machine starts. */
+const ARRIVAL_RETRY_MS = 5_000;
 const OPERATION = 'StateManager';
 
 interface ScopeRef {
@@ -48,9 +53,13 @@ export class AssociationsEngine implements AssociationEngine {
   private readonly scopes = new Map<string, ScopeRef>();
   private reconcileTimer: Timer | undefined;
   private stopped = false;
+  /** Accounts and regions with a look at arrived instances already on its way. */
+  private readonly arrivals = new Set<string>();
+  private readonly unsubscribe: () => void;
 
   constructor(readonly services: Services) {
     this.runner = new AssociationRunner(services);
+    this.unsubscribe = services.registry.get(FLEET).onArrived((ref) => this.arrived(ref));
   }
 
   // ---- the seam the handlers call ----
@@ -130,6 +139,7 @@ export class AssociationsEngine implements AssociationEngine {
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe();
     this.runner.stop();
     for (const timer of this.timers.values()) this.services.scheduler.cancel(timer);
     this.timers.clear();
@@ -258,37 +268,61 @@ export class AssociationsEngine implements AssociationEngine {
     }
   }
 
+  /** An instance arrived in an account and region: look at its associations now, and again soon. */
+  private arrived(ref: ScopeRef): void {
+    const key = `${ref.accountId}/${ref.region}`;
+    if (this.stopped || !this.scopes.has(key) || this.arrivals.has(key)) return;
+    this.arrivals.add(key);
+    const look = (): Promise<void> =>
+      this.reconcileScope(key).catch((error: unknown) =>
+        console.error('ssm-local: applying associations to a new instance failed:', error),
+      );
+    void Promise.resolve()
+      .then(look)
+      .finally(() => {
+        this.arrivals.delete(key);
+        if (!this.stopped) this.services.scheduler.after(ARRIVAL_RETRY_MS, look);
+      });
+  }
+
   /** Applies each association to the instances that newly match it; forgets those that left. */
   async reconcile(): Promise<void> {
-    const fleet = this.services.registry.get(FLEET);
-    for (const [key, { accountId, region }] of [...this.scopes]) {
+    for (const key of [...this.scopes.keys()]) {
       if (this.stopped) return;
-      const ctx = backgroundContext(this.services, accountId, region, OPERATION);
-      const list = associationList(ctx.scope);
-      if (list.length === 0) {
-        this.scopes.delete(key);
-        continue;
-      }
-      const instances = await fleet.list(accountId, region);
-      for (const association of list) {
-        if (!findAssociation(ctx.scope, association.associationId)) continue;
-        // Not applied anywhere yet (ApplyOnlyAtCronInterval waiting for its time): its run will come.
-        if (association.lastExecutionAt === undefined) continue;
-        const matched = associationTargets(association, instances);
-        const matchedIds = new Set(matched.map((i) => i.instanceId));
-        const ranOn = association.ranOn ?? [];
-        const departed = ranOn.filter((id) => !matchedIds.has(id));
-        if (departed.length > 0) await this.runner.forget(ctx, association, departed);
-        const known = new Set(ranOn);
-        const fresh = matched.filter((i) => i.online && !known.has(i.instanceId)).map((i) => i.instanceId);
-        if (fresh.length > 0 && !this.runner.busy(ctx, association.associationId)) {
-          await this.runner.start(ctx, association, fresh);
-        }
-      }
+      await this.reconcileScope(key);
     }
     if (this.scopes.size === 0) {
       this.services.scheduler.cancel(this.reconcileTimer);
       this.reconcileTimer = undefined;
+    }
+  }
+
+  private async reconcileScope(key: string): Promise<void> {
+    const scope = this.scopes.get(key);
+    if (!scope || this.stopped) return;
+    const { accountId, region } = scope;
+    const fleet = this.services.registry.get(FLEET);
+    const ctx = backgroundContext(this.services, accountId, region, OPERATION);
+    const list = associationList(ctx.scope);
+    if (list.length === 0) {
+      this.scopes.delete(key);
+      return;
+    }
+    const instances = await fleet.list(accountId, region);
+    for (const association of list) {
+      if (!findAssociation(ctx.scope, association.associationId)) continue;
+      // Not applied anywhere yet (ApplyOnlyAtCronInterval waiting for its time): its run will come.
+      if (association.lastExecutionAt === undefined) continue;
+      const matched = associationTargets(association, instances);
+      const matchedIds = new Set(matched.map((i) => i.instanceId));
+      const ranOn = association.ranOn ?? [];
+      const departed = ranOn.filter((id) => !matchedIds.has(id));
+      if (departed.length > 0) await this.runner.forget(ctx, association, departed);
+      const known = new Set(ranOn);
+      const fresh = matched.filter((i) => i.online && !known.has(i.instanceId)).map((i) => i.instanceId);
+      if (fresh.length > 0 && !this.runner.busy(ctx, association.associationId)) {
+        await this.runner.start(ctx, association, fresh);
+      }
     }
   }
 

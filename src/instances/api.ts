@@ -29,6 +29,18 @@ export interface Fleet {
   get(accountId: string, region: string, instanceId: string): Promise<ManagedInstance | undefined>;
   /** Resolves once the start-up reconciliation (adopt, create) has finished or failed. */
   whenReady(): Promise<void>;
+  /**
+   * Calls `listener` when an instance may have come within reach: it was added (created, registered)
+   * or its machine started. Like an agent starting up, that is when it asks for its associations.
+   * Returns a function that unsubscribes.
+   */
+  onArrived(listener: (instance: InstanceRef) => void): () => void;
+}
+
+export interface InstanceRef {
+  accountId: string;
+  region: string;
+  instanceId: string;
 }
 
 /** The fleet's instances, for Run Command and the capabilities built on it. */

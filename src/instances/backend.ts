@@ -100,4 +100,6 @@ export interface FleetBackend {
   machineName(member: Member): string;
   /** Stops watching the engine; machines are left as they are. */
   close(): Promise<void>;
+  /** Calls `listener` with a machine's handle each time it starts (optional: no events without it). */
+  onStarted?(listener: (handle: string) => void): void;
 }

@@ -42,5 +42,6 @@ export async function createInstance(
   const member: Member = { ...spec, containerId };
   fleet.members.set(instanceId, member);
   void fleet.track(fleet.backend.facts(member, { state: 'online' }));
+  fleet.arrived(member);
   return member;
 }

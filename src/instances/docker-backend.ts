@@ -59,6 +59,7 @@ export class DockerBackend implements FleetBackend {
   private readonly stoppedAt = new Map<string, number>();
   /** Containers whose new agent is being started after a boot. */
   private readonly booting = new Set<string>();
+  private readonly startListeners: Array<(handle: string) => void> = [];
 
   /** executor: what reads facts inside the containers (the one the capability provides). */
   constructor(
@@ -69,8 +70,15 @@ export class DockerBackend implements FleetBackend {
 
   open(fleet: string, services: Services): void {
     const watch = new ContainerWatch(this.docker, fleet, services.scheduler);
-    watch.onStart((containerId) => this.booted(containerId));
+    watch.onStart((containerId) => {
+      this.booted(containerId);
+      for (const listener of this.startListeners) listener(containerId);
+    });
     this.opened = { fleet, services, watch };
+  }
+
+  onStarted(listener: (handle: string) => void): void {
+    this.startListeners.push(listener);
   }
 
   /** A container started: if its agent was lost, one run starts the new one (as a boot would). */

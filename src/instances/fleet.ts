@@ -5,7 +5,7 @@
 // answers, the fleet has no instances and tries again every ENGINE_RETRY_MS on the scheduler.
 import type { CapabilityStatus, Services, Tag } from '../core/capability.js';
 import type { Timer } from '../core/scheduler.js';
-import type { Fleet, ManagedInstance } from './api.js';
+import type { Fleet, InstanceRef, ManagedInstance } from './api.js';
 import type { FleetBackend, Member } from './backend.js';
 import { instanceErrors } from './errors.js';
 import { readFleetFile, type FleetEntry } from './fleet-file.js';
@@ -29,6 +29,7 @@ export class InstanceFleet implements Fleet {
   private ready: Promise<void> = Promise.resolve();
   private retryTimer: Timer | undefined;
   private stopped = false;
+  private readonly arrivedListeners = new Set<(instance: InstanceRef) => void>();
 
   constructor(
     readonly services: Services,
@@ -36,6 +37,27 @@ export class InstanceFleet implements Fleet {
     readonly log: (line: string) => void = (line) => console.log(`ssm-local: ${line}`),
   ) {
     this.view = new LiveView(this);
+    backend.onStarted?.((handle) => {
+      const member = [...this.members.values()].find((m) => m.containerId === handle);
+      if (member) this.arrived(member);
+    });
+  }
+
+  onArrived(listener: (instance: InstanceRef) => void): () => void {
+    this.arrivedListeners.add(listener);
+    return () => this.arrivedListeners.delete(listener);
+  }
+
+  /** Tells the listeners an instance may have come within reach (added, or its machine started). */
+  arrived(member: Member): void {
+    const ref = { accountId: member.accountId, region: member.region, instanceId: member.instanceId };
+    for (const listener of this.arrivedListeners) {
+      try {
+        listener(ref);
+      } catch (error) {
+        console.error('ssm-local: an instance listener failed:', error);
+      }
+    }
   }
 
   // ---- life cycle ----

@@ -76,6 +76,7 @@ export class MemoryFleet implements FleetBackend {
   private readonly byHandle = new Map<string, Machine>();
   private services: Services | undefined;
   private engineUp = true;
+  private readonly startListeners: Array<(handle: string) => void> = [];
 
   constructor(instances: MemoryInstance[] = [], options: { fleet?: string } = {}) {
     this.defaultFleetName = options.fleet ?? 'memory';
@@ -111,11 +112,18 @@ export class MemoryFleet implements FleetBackend {
    * listed nowhere, an mi- instance is ConnectionLost).
    */
   setState(instanceId: string, state: MachineStatus): void {
-    const machine = this.find(instanceId);
-    if (!machine) throw new Error(`MemoryFleet: no instance ${instanceId}`);
+    const entry = [...this.byHandle].find(([, m]) => m.instanceId === instanceId);
+    if (!entry) throw new Error(`MemoryFleet: no instance ${instanceId}`);
+    const [handle, machine] = entry;
     if (state === 'online') delete machine.offlineSince;
     else if (machine.state === 'online') machine.offlineSince = this.now();
+    const started = machine.state === 'stopped' && state !== 'stopped';
     machine.state = state;
+    if (started) for (const listener of this.startListeners) listener(handle);
+  }
+
+  onStarted(listener: (handle: string) => void): void {
+    this.startListeners.push(listener);
   }
 
   /** Takes an instance's agent away (ConnectionLost, its machine still running) or back online. */
