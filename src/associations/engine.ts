@@ -32,6 +32,7 @@ import {
   keys,
   record,
   type StoredAssociation,
+  type StoredExecution,
 } from './state.js';
 
 /** The SSM Agent's default association polling period (DefaultSsmAssociationFrequencyMinutes). */
@@ -110,12 +111,26 @@ export class AssociationsEngine implements AssociationEngine {
    * down (once), and arms every schedule again from its stored next run.
    */
   async recover(): Promise<void> {
+    // Runs need the instances: they start once the fleet has adopted them (not before, or a missed
+    // run would find no target), without holding up the emulator's start.
+    const fleet = this.services.registry.get(FLEET);
+    void fleet
+      .whenReady()
+      .then(() => this.resume())
+      .catch((error: unknown) => console.error('ssm-local: resuming associations failed:', error));
+    return Promise.resolve();
+  }
+
+  private resume(): void {
+    if (this.stopped) return;
     const now = this.now();
     for (const scope of this.services.store.scopes()) {
       const list = associationList(scope);
       if (list.length === 0) continue;
       const ctx = backgroundContext(this.services, scope.accountId, scope.region, OPERATION);
       this.track(ctx);
+      // Taken before the missed runs start, so that their new executions are not mistaken for these.
+      const leftRunning = this.leftRunning(ctx);
       for (const association of list) {
         const { settings } = association;
         const neverRan = association.lastExecutionAt === undefined;
@@ -133,7 +148,7 @@ export class AssociationsEngine implements AssociationEngine {
         else this.arm(ctx, association.associationId, due);
       }
       // After the missed runs have started: a run left over from before does not hold them back.
-      this.settleLeftRunning(ctx);
+      this.settleLeftRunning(ctx, leftRunning);
     }
   }
 
@@ -216,12 +231,16 @@ export class AssociationsEngine implements AssociationEngine {
 
   // ---- executions left running by a restart ----
 
-  private settleLeftRunning(ctx: RequestContext): void {
-    const state = associationsState(ctx.scope);
-    const running = Object.values(state.executions).filter(
+  /** Executions a restart left Pending or InProgress. */
+  private leftRunning(ctx: RequestContext): StoredExecution[] {
+    return Object.values(associationsState(ctx.scope).executions).filter(
       (e) => e.status === 'Pending' || e.status === 'InProgress',
     );
+  }
+
+  private settleLeftRunning(ctx: RequestContext, running: StoredExecution[]): void {
     if (running.length === 0) return;
+    const state = associationsState(ctx.scope);
     const targetsOf = new Map<string, string[]>();
     for (const target of Object.values(state.targets)) {
       const key = keys.execution(target.associationId, target.executionId);
@@ -248,14 +267,17 @@ export class AssociationsEngine implements AssociationEngine {
         detailedStatus: 'Failed',
         summary: 'The emulator stopped before this run started.',
       } as const;
-      void this.runner.settle(
-        ctx,
-        execution.associationId,
-        execution.executionId,
-        instanceIds,
-        () => outcome,
-      );
-      void ctx.persist([record('executions', key)]);
+      if (instanceIds.length > 0) {
+        void this.runner.settle(
+          ctx,
+          execution.associationId,
+          execution.executionId,
+          instanceIds,
+          () => outcome,
+        );
+      } else {
+        void ctx.persist([record('executions', key)]);
+      }
     }
   }
 
