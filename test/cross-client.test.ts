@@ -102,6 +102,52 @@ describe.skipIf(!awsCli)('AWS CLI', () => {
     );
     expect((error as { stderr: string }).stderr).toContain('(ParameterNotFound)');
   });
+  it('creates, updates, lists and deletes an association, and reads the inventory schema', async () => {
+    const created = (await aws(
+      'ssm',
+      'create-association',
+      '--name',
+      'AWS-RunShellScript',
+      '--targets',
+      'Key=tag:Role,Values=cli-nobody',
+      '--parameters',
+      'commands=["echo from the CLI"]',
+      '--schedule-expression',
+      'rate(30 minutes)',
+      '--association-name',
+      'cli-association',
+    )) as { AssociationDescription: { AssociationId: string; AssociationVersion: string } };
+    const id = created.AssociationDescription.AssociationId;
+    expect(created.AssociationDescription.AssociationVersion).toBe('1');
+    // As AWS documents, UpdateAssociation replaces every optional member: the parameters go again.
+    await aws(
+      'ssm',
+      'update-association',
+      '--association-id',
+      id,
+      '--parameters',
+      'commands=["echo from the CLI"]',
+      '--schedule-expression',
+      'rate(1 hour)',
+    );
+    const versions = (await aws('ssm', 'list-association-versions', '--association-id', id)) as {
+      AssociationVersions: { AssociationVersion: string }[];
+    };
+    expect(versions.AssociationVersions.map((v) => v.AssociationVersion).sort()).toEqual(['1', '2']);
+    const listed = (await aws('ssm', 'list-associations')) as {
+      Associations: { AssociationId: string; ScheduleExpression: string }[];
+    };
+    expect(listed.Associations.find((a) => a.AssociationId === id)?.ScheduleExpression).toBe('rate(1 hour)');
+    const schema = (await aws('ssm', 'get-inventory-schema', '--type-name', 'AWS:Application')) as {
+      Schemas: { TypeName: string }[];
+    };
+    expect(schema.Schemas.map((s) => s.TypeName)).toContain('AWS:Application');
+    await aws('ssm', 'delete-association', '--association-id', id);
+    const error = await aws('ssm', 'describe-association', '--association-id', id).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((error as { stderr: string }).stderr).toContain('(AssociationDoesNotExist)');
+  }, 120_000);
 });
 
 describe.skipIf(!boto3Available)('boto3', () => {
@@ -117,5 +163,18 @@ describe.skipIf(!boto3Available)('boto3', () => {
     expect(seen.secretEncrypted).not.toBe('s3cr3t');
     expect(seen.secretDecrypted).toBe('s3cr3t');
     expect(seen.missing).toBe('ParameterNotFound');
+  });
+
+  it('creates associations with paginators and reads compliance and inventory', async () => {
+    const script = fileURLToPath(new URL('./support/boto3_state_manager.py', import.meta.url));
+    const { stdout } = await run('python3', [script, server.endpoint]);
+    const seen = JSON.parse(stdout) as Record<string, unknown>;
+    expect(seen.created).toBe(12);
+    expect(seen.listed).toBeGreaterThanOrEqual(12);
+    expect(seen.versions).toEqual(['1', '2']);
+    expect(seen.missing).toBe('AssociationDoesNotExist');
+    expect(seen.badSchedule).toBe('InvalidSchedule');
+    expect(seen.schemaTypes).toContain('AWS:InstanceInformation');
+    expect(seen.complianceSummaries).toEqual([]);
   });
 });
