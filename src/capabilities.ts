@@ -10,6 +10,7 @@ import { instancesCapability, type FleetBackend } from './instances/index.js';
 import { inventoryCapability } from './inventory/index.js';
 import { gathererCapability } from './inventory/gatherer/index.js';
 import { parametersCapability } from './parameters/index.js';
+import { patchCapability } from './patch/index.js';
 import { tagsCapability } from './tags/index.js';
 
 export interface CapabilityOptions {
@@ -30,5 +31,6 @@ export function allCapabilities(options: CapabilityOptions = {}): Capability[] {
     inventoryCapability(),
     gathererCapability(),
     associationsCapability(),
+    patchCapability(),
   ];
 }
