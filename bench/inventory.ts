@@ -7,24 +7,16 @@
 //   inventory types, to 1, 5 and 20 instances at once;
 // - then aggregation at fleet scale, from bench/inventory-aggregation.ts.
 //   npx tsx bench/inventory.ts
-import {
-  DescribeInstanceInformationCommand,
-  ListCommandsCommand,
-  SendCommandCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
-import Docker from 'dockerode';
+import { ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
 import { gatheredTypes, planGathering, readInputs, scriptOf } from '../src/inventory/gatherer/gather.js';
 import { splitSections } from '../src/inventory/gatherer/script.js';
 import type { ManagedInstance } from '../src/instances/api.js';
 import { aggregationBench } from './inventory-aggregation.js';
-import { printMarkdownTable, startProcess } from './support.js';
+import { printMarkdownTable, sleep, startFleetEmulator } from './support.js';
 
 const FLEET_SIZE = 20;
 const SIZES = [1, 5, 20];
@@ -44,52 +36,16 @@ const DEFAULT_INPUTS = {
   customInventory: 'Enabled',
 };
 
-const docker = new Docker();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const fleet = `bench-inv-${randomBytes(3).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'ssm-local-bench-inv-'));
-  const fleetPath = join(dir, 'fleet.json');
-  writeFileSync(
-    fleetPath,
-    JSON.stringify({
-      fleet,
-      instances: Array.from({ length: FLEET_SIZE }, (_, i) => ({
-        name: `${fleet}-${String(i + 1).padStart(2, '0')}`,
-        image: 'linux',
-        platform: 'Linux',
-        tags: { Bench: 'inventory' },
-      })),
-    }),
-  );
-  const server = await startProcess('src/cli.ts', {
-    SSM_LOCAL_DATA: join(dir, 'state.json'),
-    SSM_LOCAL_FLEET: fleetPath,
-  });
-  const ssm = new SSMClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' },
+  const { ssm, fleet, ids, docker, stop } = await startFleetEmulator({
+    prefix: 'inv',
+    size: FLEET_SIZE,
+    tags: { Bench: 'inventory' },
   });
   try {
-    let ids: string[] = [];
-    const deadline = Date.now() + 600_000;
-    while (Date.now() < deadline) {
-      const page = await ssm.send(
-        new DescribeInstanceInformationCommand({
-          Filters: [{ Key: 'PingStatus', Values: ['Online'] }],
-          MaxResults: 50,
-        }),
-      );
-      ids = (page.InstanceInformationList ?? []).map((i) => i.InstanceId!).sort();
-      if (ids.length >= FLEET_SIZE) break;
-      await sleep(1000);
-    }
-    if (ids.length < FLEET_SIZE) throw new Error(`only ${ids.length} instances came online`);
-
     const gather = async (targets: string[]): Promise<number> => {
       const started = performance.now();
       const sent = await ssm.send(
@@ -174,18 +130,7 @@ async function main(): Promise<void> {
     );
     console.log(`machine: ${cpus().length} cores`);
   } finally {
-    ssm.destroy();
-    await server.stop();
-    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.fleet}=${fleet}`] } });
-    await Promise.all(
-      left.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 
   const r = await aggregationBench();

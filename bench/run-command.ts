@@ -6,36 +6,25 @@
 //   alone (the executor the emulator uses, with no emulator, HTTP or SDK in the way), 1 and 20 at
 //   once. What 20 cost over 1 there, the emulator cannot avoid.
 //   npx tsx bench/run-command.ts [--runs 30]
-import {
-  DescribeInstanceInformationCommand,
-  GetCommandInvocationCommand,
-  ListCommandsCommand,
-  SendCommandCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
-import Docker from 'dockerode';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import type Docker from 'dockerode';
+import { cpus } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { DEFAULT_WORKING_DIRECTORY, ORCHESTRATION_ROOT } from '../src/commands/step.js';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
-import { startProcess } from './support.js';
+import { sleep, startFleetEmulator } from './support.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 const fleetSize = 20;
-const docker = new Docker();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function bareExec(containerId: string): Promise<number> {
+async function bareExec(docker: Docker, containerId: string): Promise<number> {
   const started = performance.now();
   const exec = await docker.getContainer(containerId).exec({
     Cmd: ['/bin/sh', '-c', 'echo hi'],
@@ -55,45 +44,8 @@ async function bareExec(containerId: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const fleet = `bench-${randomBytes(3).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'ssm-local-bench-rc-'));
-  const fleetPath = join(dir, 'fleet.json');
-  writeFileSync(
-    fleetPath,
-    JSON.stringify({
-      fleet,
-      instances: Array.from({ length: fleetSize }, (_, i) => ({
-        name: `${fleet}-${String(i + 1).padStart(2, '0')}`,
-        image: 'linux',
-        platform: 'Linux',
-      })),
-    }),
-  );
-  const server = await startProcess('src/cli.ts', {
-    SSM_LOCAL_DATA: join(dir, 'state.json'),
-    SSM_LOCAL_FLEET: fleetPath,
-  });
-  const ssm = new SSMClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' },
-  });
+  const { ssm, fleet, ids, docker, stop } = await startFleetEmulator({ prefix: 'rc', size: fleetSize });
   try {
-    let instances: { InstanceId?: string; ComputerName?: string }[] = [];
-    const deadline = Date.now() + 600_000;
-    while (Date.now() < deadline) {
-      const page = await ssm.send(
-        new DescribeInstanceInformationCommand({
-          Filters: [{ Key: 'PingStatus', Values: ['Online'] }],
-          MaxResults: 50,
-        }),
-      );
-      instances = page.InstanceInformationList ?? [];
-      if (instances.length >= fleetSize) break;
-      await sleep(1000);
-    }
-    if (instances.length < fleetSize) throw new Error(`only ${instances.length} instances came online`);
-    const ids = instances.map((i) => i.InstanceId!).sort();
     const first = ids[0]!;
     const containers = await docker.listContainers({
       filters: { label: [`ssm-local.fleet=${fleet}`, `ssm-local.instance-id=${first}`] },
@@ -129,13 +81,13 @@ async function main(): Promise<void> {
     };
 
     // Warm both paths once.
-    await bareExec(containerId);
+    await bareExec(docker, containerId);
     await waitForInvocation(await sendEcho([first]));
 
     const bare: number[] = [];
     const emulated: number[] = [];
     for (let i = 0; i < runs; i++) {
-      bare.push(await bareExec(containerId));
+      bare.push(await bareExec(docker, containerId));
       const started = performance.now();
       await waitForInvocation(await sendEcho([first]));
       emulated.push(performance.now() - started);
@@ -229,18 +181,7 @@ async function main(): Promise<void> {
     );
     console.log(`machine: ${cpus().length} cores`);
   } finally {
-    ssm.destroy();
-    await server.stop();
-    const left = await docker.listContainers({ all: true, filters: { label: [`ssm-local.fleet=${fleet}`] } });
-    await Promise.all(
-      left.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

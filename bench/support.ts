@@ -1,8 +1,15 @@
 // Shared bench plumbing: start servers as separate processes (so the load generator does not share
 // their event loop) and drive them with autocannon, a well-kept HTTP load generator for Node.
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import autocannon from 'autocannon';
+import Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LABEL } from '../src/docker/containers.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,6 +43,94 @@ export async function startProcess(script: string, env: Record<string, string> =
         child.kill('SIGTERM');
       }),
   };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface FleetEmulator {
+  server: Proc;
+  ssm: SSMClient;
+  /** The fleet's name, on its containers' `LABEL.fleet` label. */
+  fleet: string;
+  /** The Online instances, as DescribeInstanceInformation lists them. */
+  instances: { InstanceId?: string; ComputerName?: string }[];
+  /** Their instance ids, sorted. */
+  ids: string[];
+  docker: Docker;
+  /** Stops the emulator, removes the fleet's containers and the temp dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The emulator as a process with a Docker fleet of `size` linux instances (named `bench-<prefix>-…`,
+ * state in a temp dir), answered once all of them are Online (ten minutes at most).
+ */
+export async function startFleetEmulator(options: {
+  prefix: string;
+  size: number;
+  tags?: Record<string, string>;
+}): Promise<FleetEmulator> {
+  const { prefix, size, tags } = options;
+  const docker = new Docker();
+  const fleet = `bench-${prefix}-${randomBytes(3).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `ssm-local-bench-${prefix}-`));
+  const fleetPath = join(dir, 'fleet.json');
+  writeFileSync(
+    fleetPath,
+    JSON.stringify({
+      fleet,
+      instances: Array.from({ length: size }, (_, i) => ({
+        name: `${fleet}-${String(i + 1).padStart(2, '0')}`,
+        image: 'linux',
+        platform: 'Linux',
+        ...(tags ? { tags } : {}),
+      })),
+    }),
+  );
+  const server = await startProcess('src/cli.ts', {
+    SSM_LOCAL_DATA: join(dir, 'state.json'),
+    SSM_LOCAL_FLEET: fleetPath,
+  });
+  const ssm = new SSMClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' },
+  });
+  const stop = async (): Promise<void> => {
+    ssm.destroy();
+    await server.stop();
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.fleet}=${fleet}`] } });
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    let instances: { InstanceId?: string; ComputerName?: string }[] = [];
+    const deadline = Date.now() + 600_000;
+    while (Date.now() < deadline) {
+      const page = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'PingStatus', Values: ['Online'] }],
+          MaxResults: 50,
+        }),
+      );
+      instances = page.InstanceInformationList ?? [];
+      if (instances.length >= size) break;
+      await sleep(1000);
+    }
+    if (instances.length < size) throw new Error(`only ${instances.length} instances came online`);
+    const ids = instances.map((i) => i.InstanceId!).sort();
+    return { server, ssm, fleet, instances, ids, docker, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 export interface Measured {

@@ -2,28 +2,17 @@
 // its tag targets when created, again when the emulator's clock reaches its next run, and a script
 // that fails makes the run Failed and the instance NON_COMPLIANT.
 import {
-  CreateAssociationCommand,
   DescribeAssociationExecutionTargetsCommand,
-  DescribeAssociationExecutionsCommand,
   GetCommandInvocationCommand,
   ListComplianceItemsCommand,
-  type AssociationExecution,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebAssociation, settledExecutions } from './associations-helpers.js';
+import { eventually } from './commands-helpers.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 
 const hasDocker = await requireDocker('State Manager');
-
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.skipIf(!hasDocker)('State Manager on real containers', () => {
   let server: DockerTestServer;
@@ -42,25 +31,8 @@ describe.skipIf(!hasDocker)('State Manager on real containers', () => {
   });
   afterAll(async () => server?.stop());
 
-  const create = async (commands: string[]) =>
-    (
-      await ssm.send(
-        new CreateAssociationCommand({
-          Name: 'AWS-RunShellScript',
-          Targets: [{ Key: 'tag:Role', Values: ['web'] }],
-          Parameters: { commands },
-          ScheduleExpression: 'rate(30 minutes)',
-        }),
-      )
-    ).AssociationDescription!.AssociationId!;
-  const finished = (id: string, count: number) =>
-    eventually(
-      async () =>
-        (await ssm.send(new DescribeAssociationExecutionsCommand({ AssociationId: id })))
-          .AssociationExecutions!,
-      (list: AssociationExecution[]) =>
-        list.length === count && list.every((e) => e.Status === 'Success' || e.Status === 'Failed'),
-    );
+  const create = (commands: string[]) => createWebAssociation(ssm, commands);
+  const finished = (id: string, count: number) => settledExecutions(ssm, id, count, 60_000);
   const outputOf = async (id: string, executionId: string) => {
     const [target] = (
       await ssm.send(

@@ -20,6 +20,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/core/fake-clock.js';
 import { MemoryFleet } from '../src/instances/index.js';
+import {
+  associationExecutions,
+  createWebAssociation,
+  settledExecutions as settled,
+} from './associations-helpers.js';
+import { eventually } from './commands-helpers.js';
 import { FakeExecutor } from './support/fake-executor.js';
 import { errorOf, startTestServer, type TestServer } from './support/server.js';
 
@@ -30,16 +36,9 @@ const HYBRID = 'mi-0000000000000000d';
 const START = Date.parse('2030-01-01T00:00:00Z');
 const MINUTE = 60_000;
 
-/** Polls until check passes (the engine's runs continue after the request that started them). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** How long eventually waits for the engine's runs (they go on after the request that started them), and how often it looks. */
+const WAIT_MS = 3000;
+const POLL_MS = 5;
 
 describe('State Manager engine (memory fleet, fake executor, fake clock)', () => {
   let clock: FakeClock;
@@ -66,25 +65,10 @@ describe('State Manager engine (memory fleet, fake executor, fake clock)', () =>
   });
   afterEach(async () => server?.stop());
 
-  const create = async (extra: Partial<CreateAssociationRequest> = {}, commands = ['echo hi']) =>
-    (
-      await ssm.send(
-        new CreateAssociationCommand({
-          Name: 'AWS-RunShellScript',
-          Targets: [{ Key: 'tag:Role', Values: ['web'] }],
-          Parameters: { commands },
-          ScheduleExpression: 'rate(30 minutes)',
-          ...extra,
-        }),
-      )
-    ).AssociationDescription!.AssociationId!;
-  const executions = async (id: string) =>
-    (await ssm.send(new DescribeAssociationExecutionsCommand({ AssociationId: id }))).AssociationExecutions!;
-  const settledExecutions = (id: string, count: number) =>
-    eventually(
-      () => executions(id),
-      (list) => list.length === count && list.every((e) => e.Status === 'Success' || e.Status === 'Failed'),
-    );
+  const create = (extra: Partial<CreateAssociationRequest> = {}, commands = ['echo hi']) =>
+    createWebAssociation(ssm, commands, extra);
+  const executions = (id: string) => associationExecutions(ssm, id);
+  const settledExecutions = (id: string, count: number) => settled(ssm, id, count, WAIT_MS, POLL_MS);
   const targets = async (id: string, executionId: string) =>
     (
       await ssm.send(
@@ -202,6 +186,8 @@ describe('State Manager engine (memory fleet, fake executor, fake clock)', () =>
       () =>
         ssm.send(new ListComplianceItemsCommand({ ResourceIds: [TWO], ResourceTypes: ['ManagedInstance'] })),
       (answer) => (answer.ComplianceItems ?? []).length > 0,
+      WAIT_MS,
+      POLL_MS,
     );
     expect(items.ComplianceItems![0]).toMatchObject({
       ComplianceType: 'Association',
@@ -391,6 +377,8 @@ describe('State Manager engine across a restart', () => {
     await eventually(
       () => ssm.send(new DescribeAssociationExecutionsCommand({ AssociationId: id })),
       (r) => r.AssociationExecutions![0]?.Status === 'InProgress',
+      WAIT_MS,
+      POLL_MS,
     );
     await server.stop();
 
@@ -404,6 +392,8 @@ describe('State Manager engine across a restart', () => {
         (await ssm.send(new DescribeAssociationExecutionsCommand({ AssociationId: id })))
           .AssociationExecutions!,
       (l) => l.length === 2 && l.every((e) => e.Status === 'Success' || e.Status === 'Failed'),
+      WAIT_MS,
+      POLL_MS,
     );
     expect(list.map((e) => e.Status)).toEqual(['Success', 'Failed']);
     expect(list[0]!.CreatedTime).toEqual(new Date(START + 120 * MINUTE));
@@ -417,6 +407,8 @@ describe('State Manager engine across a restart', () => {
         (await ssm.send(new DescribeAssociationExecutionsCommand({ AssociationId: id })))
           .AssociationExecutions!,
       (l) => l.length === 3,
+      WAIT_MS,
+      POLL_MS,
     );
     await server.stop();
   });

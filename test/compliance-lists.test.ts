@@ -6,22 +6,13 @@ import {
   ListComplianceItemsCommand,
   ListComplianceSummariesCommand,
   ListResourceComplianceSummariesCommand,
-  PutComplianceItemsCommand,
-  type ComplianceItemEntry,
   type ComplianceStringFilter,
   type ListComplianceItemsCommandInput,
-  type PutComplianceItemsCommandInput,
-  type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryFleet } from '../src/instances/index.js';
-import { FakeExecutor } from './support/fake-executor.js';
-import { errorOf, startTestServer, type TestServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { HYBRID, ONE, TIME, TWO, useComplianceServer } from './compliance-helpers.js';
+import { errorOf } from './support/server.js';
 
-const ONE = 'i-0000000000000000a';
-const TWO = 'i-0000000000000000b';
-const HYBRID = 'mi-0000000000000000c';
-const TIME = new Date('2019-02-18T16:00:00Z');
 const ZERO = {
   CriticalCount: 0,
   HighCount: 0,
@@ -32,40 +23,8 @@ const ZERO = {
 };
 
 describe('Compliance lists', () => {
-  let server: TestServer;
-  let ssm: SSMClient;
-
-  beforeAll(async () => {
-    const fleet = new MemoryFleet([
-      { id: ONE, name: 'one' },
-      { id: TWO, name: 'two', platformType: 'Windows' },
-      { id: HYBRID, name: 'three' },
-    ]);
-    server = await startTestServer({ fleet, executor: new FakeExecutor(() => ({ exitCode: 0 })) });
-    ssm = server.client();
-  });
-  afterAll(async () => server?.stop());
-  // Every test starts from an empty store.
-  beforeEach(async () => server.ssm.runtime.services.store.reset());
-
-  const put = (input: Partial<PutComplianceItemsCommandInput> & { Items: ComplianceItemEntry[] }) =>
-    ssm.send(
-      new PutComplianceItemsCommand({
-        ResourceId: ONE,
-        ResourceType: 'ManagedInstance',
-        ComplianceType: 'Custom:AVCheck',
-        ExecutionSummary: { ExecutionTime: TIME },
-        ...input,
-      }),
-    );
-  const items = async (filters?: ComplianceStringFilter[], resourceId = ONE) =>
-    (await ssm.send(new ListComplianceItemsCommand({ ResourceIds: [resourceId], Filters: filters })))
-      .ComplianceItems!;
-  const resourceSummaries = async (filters?: ComplianceStringFilter[]) =>
-    (await ssm.send(new ListResourceComplianceSummariesCommand({ Filters: filters })))
-      .ResourceComplianceSummaryItems!;
-  const summaries = async (filters?: ComplianceStringFilter[]) =>
-    (await ssm.send(new ListComplianceSummariesCommand({ Filters: filters }))).ComplianceSummaryItems!;
+  const bed = useComplianceServer();
+  const { put, items, resourceSummaries, summaries } = bed;
 
   it('summarises a resource per type: counts of items by severity, status and overall severity', async () => {
     await put({
@@ -233,7 +192,7 @@ describe('Compliance lists', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page = await ssm.send(
+      const page = await bed.ssm.send(
         new ListComplianceItemsCommand({ ResourceIds: [ONE], MaxResults: 3, NextToken: token }),
       );
       expect(page.ComplianceItems!.length).toBeLessThanOrEqual(3);
@@ -242,33 +201,35 @@ describe('Compliance lists', () => {
     } while (token);
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `item-${i}`));
     expect(
-      (await ssm.send(new ListComplianceItemsCommand({ ResourceIds: [ONE] }))).ComplianceItems,
+      (await bed.ssm.send(new ListComplianceItemsCommand({ ResourceIds: [ONE] }))).ComplianceItems,
     ).toHaveLength(7);
 
     for (const id of [ONE, TWO])
       await put({ ResourceId: id, Items: [{ Id: 'a', Severity: 'LOW', Status: 'COMPLIANT' }] });
-    const first = await ssm.send(new ListResourceComplianceSummariesCommand({ MaxResults: 1 }));
-    const second = await ssm.send(
+    const first = await bed.ssm.send(new ListResourceComplianceSummariesCommand({ MaxResults: 1 }));
+    const second = await bed.ssm.send(
       new ListResourceComplianceSummariesCommand({ MaxResults: 1, NextToken: first.NextToken }),
     );
     expect([first, second].map((p) => p.ResourceComplianceSummaryItems![0]!.ResourceId)).toEqual([ONE, TWO]);
     expect(second.NextToken).toBeUndefined();
-    const summaryPage = await ssm.send(new ListComplianceSummariesCommand({ MaxResults: 1 }));
+    const summaryPage = await bed.ssm.send(new ListComplianceSummariesCommand({ MaxResults: 1 }));
     expect(summaryPage.ComplianceSummaryItems!.map((s) => s.ComplianceType)).toEqual(['FleetTotal']);
-    const rest = await ssm.send(new ListComplianceSummariesCommand({ NextToken: summaryPage.NextToken }));
+    const rest = await bed.ssm.send(new ListComplianceSummariesCommand({ NextToken: summaryPage.NextToken }));
     expect(rest.ComplianceSummaryItems!.map((s) => s.ComplianceType)).toEqual(['Custom:AVCheck']);
 
     const foreign = await errorOf(() =>
-      ssm.send(new ListComplianceItemsCommand({ NextToken: first.NextToken })),
+      bed.ssm.send(new ListComplianceItemsCommand({ NextToken: first.NextToken })),
     );
     expect(foreign.name).toBe('InvalidNextToken');
-    const broken = await errorOf(() => ssm.send(new ListComplianceSummariesCommand({ NextToken: 'nope' })));
+    const broken = await errorOf(() =>
+      bed.ssm.send(new ListComplianceSummariesCommand({ NextToken: 'nope' })),
+    );
     expect(broken.name).toBe('InvalidNextToken');
   });
 
   it('answers the List errors: resource type, several resource ids, bad filters', async () => {
     const list = (input: ListComplianceItemsCommandInput) =>
-      errorOf(() => ssm.send(new ListComplianceItemsCommand(input)));
+      errorOf(() => bed.ssm.send(new ListComplianceItemsCommand(input)));
     expect((await list({ ResourceTypes: ['Document'] })).name).toBe('InvalidResourceType');
     expect((await list({ ResourceIds: [ONE, TWO] })).name).toBe('ValidationException');
     expect((await list({ Filters: [{ Values: ['x'] }] })).name).toBe('InvalidFilter');
@@ -280,7 +241,7 @@ describe('Compliance lists', () => {
       (await list({ Filters: [{ Key: 'ExecutionTime', Values: ['yesterday'], Type: 'LESS_THAN' }] })).name,
     ).toBe('InvalidFilter');
     const summaryError = await errorOf(() =>
-      ssm.send(
+      bed.ssm.send(
         new ListResourceComplianceSummariesCommand({
           Filters: [{ Key: 'AWS:InstanceInformation.AgentVersion', Values: ['1'] }],
         }),

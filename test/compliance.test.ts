@@ -3,62 +3,19 @@
 // operations (shapes, severity counts, filters, pagination), and the COMPLIANCE service that State
 // Manager writes association compliance through.
 import {
-  ListComplianceItemsCommand,
-  ListComplianceSummariesCommand,
-  ListResourceComplianceSummariesCommand,
   PutComplianceItemsCommand,
   type ComplianceItemEntry,
-  type ComplianceStringFilter,
   type PutComplianceItemsCommandInput,
-  type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMPLIANCE } from '../src/compliance/api.js';
 import { backgroundContext } from '../src/core/context.js';
-import { MemoryFleet } from '../src/instances/index.js';
-import { FakeExecutor } from './support/fake-executor.js';
-import { errorOf, startTestServer, type TestServer } from './support/server.js';
-
-const ONE = 'i-0000000000000000a';
-const TWO = 'i-0000000000000000b';
-const HYBRID = 'mi-0000000000000000c';
-const TIME = new Date('2019-02-18T16:00:00Z');
+import { ONE, TIME, TWO, useComplianceServer } from './compliance-helpers.js';
+import { errorOf } from './support/server.js';
 
 describe('Compliance', () => {
-  let server: TestServer;
-  let ssm: SSMClient;
-
-  beforeAll(async () => {
-    const fleet = new MemoryFleet([
-      { id: ONE, name: 'one' },
-      { id: TWO, name: 'two', platformType: 'Windows' },
-      { id: HYBRID, name: 'three' },
-    ]);
-    server = await startTestServer({ fleet, executor: new FakeExecutor(() => ({ exitCode: 0 })) });
-    ssm = server.client();
-  });
-  afterAll(async () => server?.stop());
-  // Every test starts from an empty store.
-  beforeEach(async () => server.ssm.runtime.services.store.reset());
-
-  const put = (input: Partial<PutComplianceItemsCommandInput> & { Items: ComplianceItemEntry[] }) =>
-    ssm.send(
-      new PutComplianceItemsCommand({
-        ResourceId: ONE,
-        ResourceType: 'ManagedInstance',
-        ComplianceType: 'Custom:AVCheck',
-        ExecutionSummary: { ExecutionTime: TIME },
-        ...input,
-      }),
-    );
-  const items = async (filters?: ComplianceStringFilter[], resourceId = ONE) =>
-    (await ssm.send(new ListComplianceItemsCommand({ ResourceIds: [resourceId], Filters: filters })))
-      .ComplianceItems!;
-  const resourceSummaries = async (filters?: ComplianceStringFilter[]) =>
-    (await ssm.send(new ListResourceComplianceSummariesCommand({ Filters: filters })))
-      .ResourceComplianceSummaryItems!;
-  const summaries = async (filters?: ComplianceStringFilter[]) =>
-    (await ssm.send(new ListComplianceSummariesCommand({ Filters: filters }))).ComplianceSummaryItems!;
+  const bed = useComplianceServer();
+  const { put, items, resourceSummaries, summaries } = bed;
 
   it('stores custom compliance and lists it as AWS shows it', async () => {
     expect(
@@ -191,7 +148,7 @@ describe('Compliance', () => {
       ]);
     }
     const otherRegion = await errorOf(() =>
-      server.client('eu-west-1').send(
+      bed.server.client('eu-west-1').send(
         new PutComplianceItemsCommand({
           ResourceId: ONE,
           ResourceType: 'ManagedInstance',
@@ -220,8 +177,8 @@ describe('Compliance', () => {
   });
 
   it('shows what the COMPLIANCE service puts exactly as what PutComplianceItems puts, and removes it', async () => {
-    const compliance = server.ssm.runtime.services.registry.get(COMPLIANCE);
-    const ctx = backgroundContext(server.ssm.runtime.services, '000000000000', 'us-east-1', 'Test');
+    const compliance = bed.server.ssm.runtime.services.registry.get(COMPLIANCE);
+    const ctx = backgroundContext(bed.server.ssm.runtime.services, '000000000000', 'us-east-1', 'Test');
     const write = (associationId: string, status: 'COMPLIANT' | 'NON_COMPLIANT') =>
       compliance.put(ctx, {
         resourceId: ONE,

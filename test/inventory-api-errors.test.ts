@@ -5,51 +5,26 @@ import {
   DescribeInventoryDeletionsCommand,
   GetInventoryCommand,
   GetInventorySchemaCommand,
-  ListInventoryEntriesCommand,
-  PutInventoryCommand,
   type DeleteInventoryRequest,
   type GetInventoryRequest,
-  type InventoryItem,
-  type ListInventoryEntriesRequest,
-  type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryFleet } from '../src/instances/index.js';
-import { FakeExecutor } from './support/fake-executor.js';
-import { errorOf, startTestServer, type TestServer } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { BARE, custom, LINUX, useInventoryServer } from './inventory-helpers.js';
+import { errorOf } from './support/server.js';
 
-const LINUX = 'i-0000000000000000a';
-const BARE = 'i-0000000000000000c';
 const UNKNOWN = 'i-0000000000000000f';
-const TIME = '2030-01-01T00:00:00Z';
-
-const custom = (typeName: string, content: Record<string, string>[], extra: Partial<InventoryItem> = {}) => ({
-  TypeName: typeName,
-  SchemaVersion: '1.0',
-  CaptureTime: TIME,
-  Content: content,
-  ...extra,
-});
 
 describe('Inventory API errors (memory fleet)', () => {
-  let server: TestServer;
-  let ssm: SSMClient;
-
-  beforeAll(async () => {
-    const fleet = new MemoryFleet([
+  const bed = useInventoryServer(
+    [
       { id: LINUX, name: 'linux' },
       { id: BARE, name: 'bare' },
-    ]);
-    server = await startTestServer({ fleet, executor: new FakeExecutor() });
-    ssm = server.client();
-    await put(LINUX, custom('Custom:RackInfo', [{ RackLocation: 'Bay B' }]));
-  });
-  afterAll(async () => server?.stop());
-
-  const put = (instanceId: string, ...items: InventoryItem[]) =>
-    ssm.send(new PutInventoryCommand({ InstanceId: instanceId, Items: items }));
-  const entries = (instanceId: string, typeName: string, extra: Partial<ListInventoryEntriesRequest> = {}) =>
-    ssm.send(new ListInventoryEntriesCommand({ InstanceId: instanceId, TypeName: typeName, ...extra }));
+    ],
+    async () => {
+      await bed.put(LINUX, custom('Custom:RackInfo', [{ RackLocation: 'Bay B' }]));
+    },
+  );
+  const { put, entries } = bed;
 
   const code = async (fn: () => Promise<unknown>) => (await errorOf(fn)).name;
 
@@ -91,7 +66,7 @@ describe('Inventory API errors (memory fleet)', () => {
     expect(
       await code(() => entries(LINUX, 'AWS:Application', { Filters: [{ Key: 'Nope', Values: ['x'] }] })),
     ).toBe('InvalidFilter');
-    const get = (input: GetInventoryRequest) => ssm.send(new GetInventoryCommand(input));
+    const get = (input: GetInventoryRequest) => bed.ssm.send(new GetInventoryCommand(input));
     expect(await code(() => get({ Filters: [{ Key: 'AWS:Nope.Name', Values: ['x'] }] }))).toBe(
       'InvalidFilter',
     );
@@ -113,23 +88,23 @@ describe('Inventory API errors (memory fleet)', () => {
       'InvalidResultAttributeException',
     );
     expect(await code(() => get({ NextToken: 'garbage' }))).toBe('InvalidNextToken');
-    expect(await code(() => ssm.send(new GetInventorySchemaCommand({ TypeName: 'Custom:Never' })))).toBe(
+    expect(await code(() => bed.ssm.send(new GetInventorySchemaCommand({ TypeName: 'Custom:Never' })))).toBe(
       'InvalidTypeNameException',
     );
   });
 
   it('the deletions', async () => {
     const del = (input: Partial<DeleteInventoryRequest>) =>
-      ssm.send(new DeleteInventoryCommand({ TypeName: 'Custom:RackInfo', ...input }));
+      bed.ssm.send(new DeleteInventoryCommand({ TypeName: 'Custom:RackInfo', ...input }));
     expect(await code(() => del({ TypeName: 'AWS:Application' }))).toBe('InvalidTypeNameException');
     expect(await code(() => del({ TypeName: 'Custom:Never' }))).toBe('InvalidTypeNameException');
     await put(LINUX, custom('Custom:Twice', [{ A: '1' }]));
-    await ssm.send(
+    await bed.ssm.send(
       new DeleteInventoryCommand({ TypeName: 'Custom:Twice', SchemaDeleteOption: 'DisableSchema' }),
     );
     expect(
       await code(() =>
-        ssm.send(
+        bed.ssm.send(
           new DeleteInventoryCommand({ TypeName: 'Custom:Twice', SchemaDeleteOption: 'DisableSchema' }),
         ),
       ),
@@ -141,7 +116,7 @@ describe('Inventory API errors (memory fleet)', () => {
     );
     expect(
       await code(() =>
-        ssm.send(
+        bed.ssm.send(
           new DescribeInventoryDeletionsCommand({ DeletionId: '0a1b2c3d-0000-4000-8000-00000000dead' }),
         ),
       ),

@@ -6,77 +6,50 @@ import {
   DescribeInventoryDeletionsCommand,
   GetInventoryCommand,
   GetInventorySchemaCommand,
-  ListInventoryEntriesCommand,
-  PutInventoryCommand,
   type InventoryAggregator,
   type InventoryFilter,
-  type InventoryItem,
-  type ListInventoryEntriesRequest,
-  type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backgroundContext } from '../src/core/context.js';
-import { MemoryFleet } from '../src/instances/index.js';
 import { INVENTORY } from '../src/inventory/api.js';
-import { FakeExecutor } from './support/fake-executor.js';
-import { errorOf, startTestServer, type TestServer } from './support/server.js';
-
-const LINUX = 'i-0000000000000000a';
-const WINDOWS = 'i-0000000000000000b';
-const BARE = 'i-0000000000000000c';
-const TIME = '2030-01-01T00:00:00Z';
-
-const custom = (typeName: string, content: Record<string, string>[], extra: Partial<InventoryItem> = {}) => ({
-  TypeName: typeName,
-  SchemaVersion: '1.0',
-  CaptureTime: TIME,
-  Content: content,
-  ...extra,
-});
+import { BARE, custom, LINUX, TIME, useInventoryServer, WINDOWS } from './inventory-helpers.js';
+import { errorOf } from './support/server.js';
 
 describe('Inventory API (memory fleet)', () => {
-  let server: TestServer;
-  let ssm: SSMClient;
-
-  beforeAll(async () => {
-    const fleet = new MemoryFleet([
+  const bed = useInventoryServer(
+    [
       { id: LINUX, name: 'linux', tags: { Role: 'web' } },
       { id: WINDOWS, name: 'windows', platformType: 'Windows' },
       { id: BARE, name: 'bare' },
-    ]);
-    server = await startTestServer({ fleet, executor: new FakeExecutor() });
-    ssm = server.client();
-    const inventory = server.ssm.runtime.services.registry.get(INVENTORY);
-    const services = server.ssm.runtime.services;
-    const ctx = backgroundContext(services, services.config.defaultAccountId, 'us-east-1', 'test');
-    const app = (Name: string, Version: string) => ({ Name, Version, Publisher: 'Example' });
-    await inventory.putGathered(ctx, LINUX, [
-      {
-        TypeName: 'AWS:Application',
-        SchemaVersion: '1.1',
-        CaptureTime: TIME,
-        Content: [app('nginx', '1.24'), app('curl', '8.0'), app('curl', '8.0')],
-      },
-    ]);
-    await inventory.putGathered(ctx, WINDOWS, [
-      {
-        TypeName: 'AWS:Application',
-        SchemaVersion: '1.1',
-        CaptureTime: TIME,
-        Content: [app('curl', '7.9'), app('chrome', '120')],
-      },
-      { TypeName: 'AWS:Network', SchemaVersion: '1.0', CaptureTime: TIME, Content: [{ Name: 'eth0' }] },
-    ]);
-  });
-  afterAll(async () => server?.stop());
-
-  const put = (instanceId: string, ...items: InventoryItem[]) =>
-    ssm.send(new PutInventoryCommand({ InstanceId: instanceId, Items: items }));
-  const entries = (instanceId: string, typeName: string, extra: Partial<ListInventoryEntriesRequest> = {}) =>
-    ssm.send(new ListInventoryEntriesCommand({ InstanceId: instanceId, TypeName: typeName, ...extra }));
+    ],
+    async () => {
+      const inventory = bed.server.ssm.runtime.services.registry.get(INVENTORY);
+      const services = bed.server.ssm.runtime.services;
+      const ctx = backgroundContext(services, services.config.defaultAccountId, 'us-east-1', 'test');
+      const app = (Name: string, Version: string) => ({ Name, Version, Publisher: 'Example' });
+      await inventory.putGathered(ctx, LINUX, [
+        {
+          TypeName: 'AWS:Application',
+          SchemaVersion: '1.1',
+          CaptureTime: TIME,
+          Content: [app('nginx', '1.24'), app('curl', '8.0'), app('curl', '8.0')],
+        },
+      ]);
+      await inventory.putGathered(ctx, WINDOWS, [
+        {
+          TypeName: 'AWS:Application',
+          SchemaVersion: '1.1',
+          CaptureTime: TIME,
+          Content: [app('curl', '7.9'), app('chrome', '120')],
+        },
+        { TypeName: 'AWS:Network', SchemaVersion: '1.0', CaptureTime: TIME, Content: [{ Name: 'eth0' }] },
+      ]);
+    },
+  );
+  const { put, entries } = bed;
   const aggregate = async (aggregators: InventoryAggregator[], filters?: InventoryFilter[]) =>
     (
-      await ssm.send(
+      await bed.ssm.send(
         new GetInventoryCommand({ Aggregators: aggregators, ...(filters ? { Filters: filters } : {}) }),
       )
     ).Entities;
@@ -123,26 +96,26 @@ describe('Inventory API (memory fleet)', () => {
   });
 
   it('lists every managed instance with its AWS:InstanceInformation, gathered or not', async () => {
-    const all = await ssm.send(new GetInventoryCommand({}));
+    const all = await bed.ssm.send(new GetInventoryCommand({}));
     expect(all.Entities?.map((e) => e.Id)).toEqual([LINUX, WINDOWS, BARE]);
     expect(all.Entities?.[2]?.Data?.['AWS:InstanceInformation']).toMatchObject({
       TypeName: 'AWS:InstanceInformation',
       SchemaVersion: '1.0',
       Content: [{ InstanceId: BARE, PlatformType: 'Linux', ResourceType: 'EC2Instance' }],
     });
-    const windows = await ssm.send(
+    const windows = await bed.ssm.send(
       new GetInventoryCommand({
         Filters: [{ Key: 'AWS:InstanceInformation.PlatformType', Values: ['Windows'], Type: 'Equal' }],
       }),
     );
     expect(windows.Entities?.map((e) => e.Id)).toEqual([WINDOWS]);
-    const notWindows = await ssm.send(
+    const notWindows = await bed.ssm.send(
       new GetInventoryCommand({
         Filters: [{ Key: 'AWS:InstanceInformation.PlatformType', Values: ['Windows'], Type: 'NotEqual' }],
       }),
     );
     expect(notWindows.Entities?.map((e) => e.Id)).toEqual([LINUX, BARE]);
-    const withCurl8 = await ssm.send(
+    const withCurl8 = await bed.ssm.send(
       new GetInventoryCommand({
         Filters: [
           { Key: 'AWS:Application.Name', Values: ['curl'] },
@@ -153,7 +126,7 @@ describe('Inventory API (memory fleet)', () => {
     );
     expect(withCurl8.Entities?.map((e) => e.Id)).toEqual([LINUX]);
     expect(withCurl8.Entities?.[0]?.Data?.['AWS:Application']?.Content).toHaveLength(3);
-    const newer = await ssm.send(
+    const newer = await bed.ssm.send(
       new GetInventoryCommand({
         Filters: [{ Key: 'AWS:Application.Version', Values: ['100'], Type: 'GreaterThan' }],
       }),
@@ -162,9 +135,9 @@ describe('Inventory API (memory fleet)', () => {
   });
 
   it('pages GetInventory', async () => {
-    const first = await ssm.send(new GetInventoryCommand({ MaxResults: 2 }));
+    const first = await bed.ssm.send(new GetInventoryCommand({ MaxResults: 2 }));
     expect(first.Entities?.map((e) => e.Id)).toEqual([LINUX, WINDOWS]);
-    const rest = await ssm.send(new GetInventoryCommand({ MaxResults: 2, NextToken: first.NextToken }));
+    const rest = await bed.ssm.send(new GetInventoryCommand({ MaxResults: 2, NextToken: first.NextToken }));
     expect(rest.Entities?.map((e) => e.Id)).toEqual([BARE]);
     expect(rest.NextToken).toBeUndefined();
   });
@@ -246,7 +219,7 @@ describe('Inventory API (memory fleet)', () => {
   });
 
   it('answers the schemas of AWS types and of custom types', async () => {
-    const all = await ssm.send(new GetInventorySchemaCommand({ MaxResults: 200 }));
+    const all = await bed.ssm.send(new GetInventorySchemaCommand({ MaxResults: 200 }));
     const app = all.Schemas?.find((s) => s.TypeName === 'AWS:Application');
     expect(app?.Version).toBe('1.1');
     expect(app?.Attributes?.[0]).toEqual({ Name: 'Name', DataType: 'STRING' });
@@ -256,9 +229,9 @@ describe('Inventory API (memory fleet)', () => {
       { Name: 'RackLocation', DataType: 'STRING' },
       { Name: 'Zone', DataType: 'STRING' },
     ]);
-    const one = await ssm.send(new GetInventorySchemaCommand({ TypeName: 'AWS:AWSComponent' }));
+    const one = await bed.ssm.send(new GetInventorySchemaCommand({ TypeName: 'AWS:AWSComponent' }));
     expect(one.Schemas?.map((s) => s.TypeName)).toEqual(['AWS:AWSComponent']);
-    const aggregatable = await ssm.send(
+    const aggregatable = await bed.ssm.send(
       new GetInventorySchemaCommand({ Aggregator: true, TypeName: 'AWS:' }),
     );
     expect(aggregatable.Schemas?.find((s) => s.TypeName === 'AWS:InstanceInformation')).toEqual({
@@ -271,14 +244,14 @@ describe('Inventory API (memory fleet)', () => {
         { Name: 'PlatformVersion', DataType: 'STRING' },
       ],
     });
-    const page = await ssm.send(new GetInventorySchemaCommand({ MaxResults: 50, TypeName: 'AWS:' }));
+    const page = await bed.ssm.send(new GetInventorySchemaCommand({ MaxResults: 50, TypeName: 'AWS:' }));
     expect(page.NextToken).toBeUndefined();
   });
 
   it('deletes custom inventory, dry run first, and reports the deletion', async () => {
     await put(LINUX, custom('Custom:Gone', [{ A: '1' }]));
     await put(WINDOWS, custom('Custom:Gone', [{ A: '2' }], { SchemaVersion: '2.0' }));
-    const dry = await ssm.send(new DeleteInventoryCommand({ TypeName: 'Custom:Gone', DryRun: true }));
+    const dry = await bed.ssm.send(new DeleteInventoryCommand({ TypeName: 'Custom:Gone', DryRun: true }));
     expect(dry.DeletionId).toBeUndefined();
     expect(dry.DeletionSummary).toEqual({
       TotalCount: 2,
@@ -290,15 +263,19 @@ describe('Inventory API (memory fleet)', () => {
     });
     expect((await entries(LINUX, 'Custom:Gone')).Entries).toHaveLength(1);
     const token = '0a1b2c3d-0000-4000-8000-000000000001';
-    const deleted = await ssm.send(
+    const deleted = await bed.ssm.send(
       new DeleteInventoryCommand({ TypeName: 'Custom:Gone', ClientToken: token }),
     );
     expect(deleted.DeletionId).toMatch(/^[a-f0-9]{8}-/);
     expect(deleted.DeletionSummary?.TotalCount).toBe(2);
     expect((await entries(LINUX, 'Custom:Gone')).Entries).toEqual([]);
-    const again = await ssm.send(new DeleteInventoryCommand({ TypeName: 'Custom:Gone', ClientToken: token }));
+    const again = await bed.ssm.send(
+      new DeleteInventoryCommand({ TypeName: 'Custom:Gone', ClientToken: token }),
+    );
     expect(again.DeletionId).toBe(deleted.DeletionId);
-    const status = await ssm.send(new DescribeInventoryDeletionsCommand({ DeletionId: deleted.DeletionId }));
+    const status = await bed.ssm.send(
+      new DescribeInventoryDeletionsCommand({ DeletionId: deleted.DeletionId }),
+    );
     expect(status.InventoryDeletions).toEqual([
       expect.objectContaining({
         DeletionId: deleted.DeletionId,
@@ -310,24 +287,24 @@ describe('Inventory API (memory fleet)', () => {
       }),
     ]);
     expect(
-      (await ssm.send(new DescribeInventoryDeletionsCommand({}))).InventoryDeletions?.length,
+      (await bed.ssm.send(new DescribeInventoryDeletionsCommand({}))).InventoryDeletions?.length,
     ).toBeGreaterThan(0);
   });
 
   it('ignores data of a disabled version and forgets a deleted schema', async () => {
     await put(LINUX, custom('Custom:Switch', [{ A: '1' }]));
-    await ssm.send(
+    await bed.ssm.send(
       new DeleteInventoryCommand({ TypeName: 'Custom:Switch', SchemaDeleteOption: 'DisableSchema' }),
     );
     await put(LINUX, custom('Custom:Switch', [{ A: 'ignored' }]));
     expect((await entries(LINUX, 'Custom:Switch')).Entries).toEqual([]);
     await put(LINUX, custom('Custom:Switch', [{ A: 'back' }], { SchemaVersion: '1.1' }));
     expect((await entries(LINUX, 'Custom:Switch')).Entries).toEqual([{ A: 'back' }]);
-    await ssm.send(
+    await bed.ssm.send(
       new DeleteInventoryCommand({ TypeName: 'Custom:Switch', SchemaDeleteOption: 'DeleteSchema' }),
     );
     expect(
-      (await errorOf(() => ssm.send(new GetInventorySchemaCommand({ TypeName: 'Custom:Switch' })))).name,
+      (await errorOf(() => bed.ssm.send(new GetInventorySchemaCommand({ TypeName: 'Custom:Switch' })))).name,
     ).toBe('InvalidTypeNameException');
   });
 });

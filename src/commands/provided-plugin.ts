@@ -1,39 +1,23 @@
 // A plugin another capability provides (RunCommand.registerPlugin): it gets the step's inputs and a
 // way to run processes in the instance that CancelCommand, the command's expiry and its own timeout
 // stop exactly as they stop a script step.
-import type { ExecHandle, ExecRequest } from '../docker/executor.js';
+import type { ExecRequest } from '../docker/executor.js';
 import type { PluginStep } from '../documents/api.js';
 import type { PluginExec, PluginRun, PluginRunner } from './api.js';
+import { execStoppable } from './stoppable-exec.js';
 import { errorMessage, failedOutcome, outcome, type StepContext, type StepOutcome } from './step.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 3600;
 
-async function execStoppable(
+async function execPlugin(
   sc: StepContext,
   request: ExecRequest,
   timeoutSeconds: number,
 ): Promise<PluginExec> {
-  let handle: ExecHandle;
-  try {
-    handle = await sc.executor.exec(sc.instance.containerId, request);
-  } catch (error) {
-    return { exitCode: 1, stdout: '', stderr: errorMessage(error), containerLost: false };
-  }
-  sc.control.attach(handle);
-  let timedOut = false;
-  const scheduler = sc.ctx.services.scheduler;
-  const timer = scheduler.after(timeoutSeconds * 1000, () => {
-    timedOut = true;
-    return handle.kill().catch(() => undefined);
-  });
-  try {
-    const result = await handle.result;
-    const stopped = sc.control.stopReason ?? (timedOut ? 'timeout' : undefined);
-    return stopped ? { ...result, stopped } : result;
-  } finally {
-    scheduler.cancel(timer);
-    sc.control.detach(handle);
-  }
+  const run = await execStoppable(sc, request, timeoutSeconds);
+  if (!run.started) return { exitCode: 1, stdout: '', stderr: errorMessage(run.error), containerLost: false };
+  const stopped = sc.control.stopReason ?? (run.timedOut ? 'timeout' : undefined);
+  return stopped ? { ...run.result, stopped } : run.result;
 }
 
 export async function runProvidedPlugin(
@@ -48,7 +32,7 @@ export async function runProvidedPlugin(
     stepName: step.name,
     inputs: step.inputs,
     directory: sc.directory,
-    exec: (request, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS) => execStoppable(sc, request, timeoutSeconds),
+    exec: (request, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS) => execPlugin(sc, request, timeoutSeconds),
     get stopped() {
       return sc.control.stopped;
     },

@@ -5,11 +5,12 @@
 // set; the execution timeout (on the scheduler) kills the process group; a non-zero exit appends
 // "failed to run commands: exit status N" to stderr; `exit 194` asks for a reboot. Without
 // PowerShell in the instance, a PowerShell step fails with the agent's own error.
-import type { ExecHandle, ExecResult } from '../docker/executor.js';
+import type { ExecResult } from '../docker/executor.js';
 import type { PluginStep } from '../documents/api.js';
 import { appendLine } from './output.js';
 import {
   DEFAULT_WORKING_DIRECTORY,
+  errorMessage,
   executionTimeoutSeconds,
   failedOutcome,
   outcome,
@@ -18,6 +19,7 @@ import {
   type StepContext,
   type StepOutcome,
 } from './step.js';
+import { execStoppable } from './stoppable-exec.js';
 
 const REBOOT_EXIT_CODE = 194;
 
@@ -66,31 +68,18 @@ async function runScript(
   const workingDirectory = stringInput(step.inputs.workingDirectory) || DEFAULT_WORKING_DIRECTORY;
   const timeoutSeconds = executionTimeoutSeconds(step.inputs.timeoutSeconds);
   const scriptPath = `${sc.directory}/${scriptName}`;
-  let handle: ExecHandle;
-  try {
-    handle = await sc.executor.exec(sc.instance.containerId, {
+  const run = await execStoppable(
+    sc,
+    {
       argv: argvFor(scriptPath),
       workingDirectory,
       env: { AWS_SSM_INSTANCE_ID: sc.instance.instanceId, AWS_SSM_REGION_NAME: sc.region },
       files: [{ path: scriptPath, content: script, mode: 0o755 }],
-    });
-  } catch (error) {
-    return failedOutcome(`failed to run commands: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  sc.control.attach(handle);
-  let timedOut = false;
-  const scheduler = sc.ctx.services.scheduler;
-  const timer = scheduler.after(timeoutSeconds * 1000, () => {
-    timedOut = true;
-    return handle.kill().catch(() => undefined);
-  });
-  let result: ExecResult;
-  try {
-    result = await handle.result;
-  } finally {
-    scheduler.cancel(timer);
-    sc.control.detach(handle);
-  }
+    },
+    timeoutSeconds,
+  );
+  if (!run.started) return failedOutcome(`failed to run commands: ${errorMessage(run.error)}`);
+  const { result, timedOut } = run;
   if (result.setupError) {
     return failedOutcome(setupFailure(result.setupError.kind, sc.directory, scriptPath, workingDirectory));
   }

@@ -1,27 +1,11 @@
 // Facts read from inside an instance's container (os-release, host name); the Docker backend reads
 // them once per container and caches them, so DescribeInstanceInformation stays fast while PingStatus
 // is looked up live.
+import { parseOsRelease } from '../core/os-release.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import type { MachineFacts } from './backend.js';
 
 const SEPARATOR = '@@ssm-local-facts@@';
-
-/** Parses os-release(5): KEY=value lines, values optionally quoted with shell quoting. */
-export function parseOsRelease(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (!match) continue;
-    let value = (match[2] ?? '').trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\(["$`\\])/g, '$1');
-    }
-    out[match[1]!] = value;
-  }
-  return out;
-}
 
 export async function readFacts(
   executor: InstanceExecutor,

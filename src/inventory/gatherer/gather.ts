@@ -2,6 +2,7 @@
 // gather script's output gives for it: the agent's gatherer types, plus AWS:InstanceInformation and
 // AWS:Tag, which on AWS come from the agent's heartbeat and from tag expansion rather than from this
 // plugin, and which ssm-local writes with each gathering.
+import { parseOsRelease } from '../../core/os-release.js';
 import type { ManagedInstance } from '../../instances/api.js';
 import { CUSTOM_FILE_LIMIT, customTypes } from './custom.js';
 import { FILE_COUNT_LIMIT, fileRows, parseFileFilters, type FileFilter } from './files.js';
@@ -122,26 +123,9 @@ export function scriptOf(plan: Plan): string {
   return gatherScript(plan.script);
 }
 
-/** os-release(5) lines: KEY=value, the value optionally quoted. */
-function osRelease(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (!match) continue;
-    let value = (match[2] ?? '').trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.length >= 2 && value.endsWith(quote)) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\(["$`\\])/g, '$1');
-    }
-    out[match[1]!] = value;
-  }
-  return out;
-}
-
 /** AWS:InstanceInformation as AWS's inventory shows it, from the facts DescribeInstanceInformation reads. */
 function instanceInformation(instance: ManagedInstance, sections: Map<string, string>, ip: string): Row {
-  const os = osRelease(sections.get('os') ?? '');
+  const os = parseOsRelease(sections.get('os') ?? '');
   const hybrid = instance.instanceId.startsWith('mi-');
   const row: Row = {
     AgentType: 'amazon-ssm-agent',
