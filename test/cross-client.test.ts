@@ -165,7 +165,7 @@ describe.skipIf(!boto3Available)('boto3', () => {
     expect(seen.missing).toBe('ParameterNotFound');
   });
 
-  it('creates associations with paginators and reads compliance and inventory', async () => {
+  it('creates associations and patch baselines with paginators, and reads compliance and inventory', async () => {
     const script = fileURLToPath(new URL('./support/boto3_state_manager.py', import.meta.url));
     const { stdout } = await run('python3', [script, server.endpoint]);
     const seen = JSON.parse(stdout) as Record<string, unknown>;
@@ -176,5 +176,8 @@ describe.skipIf(!boto3Available)('boto3', () => {
     expect(seen.badSchedule).toBe('InvalidSchedule');
     expect(seen.schemaTypes).toContain('AWS:InstanceInformation');
     expect(seen.complianceSummaries).toEqual([]);
+    expect(seen.debianDefault).toBe('arn:aws:ssm:eu-west-1:845259048710:patchbaseline/pb-03f5d85c9a9cb5c1e');
+    expect(seen.patchGroups).toEqual(['boto3-group']);
+    expect(seen.deleteInUse).toBe('ResourceInUseException');
   });
 });

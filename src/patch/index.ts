@@ -4,6 +4,34 @@
 //
 // What differs from real SSM:
 // - (filled in by each part)
+// - Baselines: AWS's predefined baselines (one default per operating system, by the ARNs AWS publishes
+//   per region; a region missing from fixtures/patch-baselines.json gets us-east-1's ids) carry
+//   rules reconstructed from AWS's documentation; their CreatedDate is a fixed date.
+// - Baselines: there is no catalog of published patches: DescribeAvailablePatches answers an empty
+//   list, DescribeEffectivePatchesForPatchBaseline an empty list for Windows baselines (and
+//   UnsupportedOperatingSystem for the others, as AWS documents); DescribePatchProperties answers a
+//   fixed list per operating system.
+// - Baselines: GetDeployablePatchSnapshotForInstance reads the instance's os-release for its Product
+//   (Debian, Raspberry Pi OS, Ubuntu and Amazon Linux releases Patch Manager supports; others are
+//   UnsupportedOperatingSystem) and answers a SnapshotDownloadUrl of AWS's shape that nothing serves.
+// - Baselines: on Debian, Raspberry Pi OS and Ubuntu, ApproveAfterDays/ApproveUntilDate are accepted
+//   and not applied, as AWS documents; DescribeInstancePatches' Title and KBId of a Debian package
+//   are `name.arch:epoch:version` (Classification and Severity empty) — AWS's exact form is not
+//   recorded. Several error texts are ours (marked in baselines/errors.ts).
+// - states/: AWS-RunPatchBaseline's PatchLinux step is ssm-local's plugin aws:runPatchBaseline (AWS's
+//   step downloads Amazon's patching payload from S3); its output follows that payload's log lines.
+// - states/: Install reboots (restarts the container) when RebootIfNeeded and anything was installed
+//   or patches are still pending a reboot, then scans again before recording, as AWS's payload does
+//   after its exit 194. NoReboot keeps the installed patches InstalledPendingReboot until the
+//   container restarts (PID 1's start time is the boot time).
+// - states/: InstallOverrideList and BaselineOverride: s3:// URLs fail the step (no Amazon S3); https://
+//   URLs are read by the ssm-local server, not by the instance. Override-listed patches are installed
+//   whether or not the baseline approves them; states are still judged against the baseline.
+// - states/: patch states are kept per instance forever; DescribeInstancePatchStatesForPatchGroup and
+//   DescribePatchGroupState use the patch group recorded by each instance's last run. NotApplicable
+//   patches are listed by DescribeInstancePatches but get no compliance item (AWS's default);
+//   UnreportedNotApplicableCount is always 0 (a Windows count); OwnerInformation is never set (no
+//   maintenance windows).
 import { RUN_COMMAND } from '../commands/api.js';
 import { COMPLIANCE } from '../compliance/api.js';
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';

@@ -55,6 +55,32 @@ out["schemaTypes"] = [s["TypeName"] for s in ssm.get_inventory_schema()["Schemas
 out["complianceSummaries"] = [
     s for s in ssm.list_compliance_summaries()["ComplianceSummaryItems"] if s["ComplianceType"] != "FleetTotal"
 ]
+default = ssm.get_default_patch_baseline(OperatingSystem="DEBIAN")
+out["debianDefault"] = default["BaselineId"]
+own = ssm.create_patch_baseline(
+    Name="boto3-debian",
+    OperatingSystem="DEBIAN",
+    ApprovalRules={
+        "PatchRules": [
+            {
+                "PatchFilterGroup": {"PatchFilters": [{"Key": "PRIORITY", "Values": ["Required", "Important"]}]},
+                "ApproveAfterDays": 0,
+            }
+        ]
+    },
+)["BaselineId"]
+ssm.register_patch_baseline_for_patch_group(BaselineId=own, PatchGroup="boto3-group")
+groups = []
+for page in ssm.get_paginator("describe_patch_groups").paginate():
+    groups.extend(g["PatchGroup"] for g in page["Mappings"])
+out["patchGroups"] = groups
+try:
+    ssm.delete_patch_baseline(BaselineId=own)
+    out["deleteInUse"] = "no error"
+except ssm.exceptions.ResourceInUseException as error:
+    out["deleteInUse"] = error.response["Error"]["Code"]
+ssm.deregister_patch_baseline_for_patch_group(BaselineId=own, PatchGroup="boto3-group")
+ssm.delete_patch_baseline(BaselineId=own)
 for association_id in ids:
     ssm.delete_association(AssociationId=association_id)
 print(json.dumps(out, default=str))
