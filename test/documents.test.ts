@@ -61,6 +61,7 @@ describe('Amazon-owned documents', () => {
       expect(DocumentIdentifiers!.map((d) => d.Name)).toEqual([
         'AWS-GatherSoftwareInventory',
         'AWS-RunDocument',
+        'AWS-RunPatchBaseline',
         'AWS-RunPowerShellScript',
         'AWS-RunShellScript',
       ]);
@@ -780,6 +781,7 @@ describe('ListDocuments', () => {
     expect(await names({})).toEqual([
       'AWS-GatherSoftwareInventory',
       'AWS-RunDocument',
+      'AWS-RunPatchBaseline',
       'AWS-RunPowerShellScript',
       'AWS-RunShellScript',
       'Alpha-Shell',

@@ -56,17 +56,30 @@ describe('evaluate', () => {
       pkg('openssl'),
       pkg('tzdata', { archive: 'bookworm-updates', security: false }),
       pkg('bash', { candidateVersion: undefined, archive: undefined, security: false }),
+      pkg('libssl3', {
+        candidateVersion: undefined,
+        archive: undefined,
+        security: false,
+        installedSecurity: true,
+      }),
     );
     const v = byName(AWS_DEBIAN, result);
     expect(v.openssl).toMatchObject({ state: 'MISSING', approved: true, complianceLevel: 'UNSPECIFIED' });
-    expect(v.openssl!.title).toBe('openssl.amd64:0:1.0-2');
-    expect(v.openssl!.kbId).toBe(v.openssl!.title);
+    // AWS's Debian names (its payload's package_matcher): KBId name.arch, Title name.arch:version.
+    expect(v.openssl).toMatchObject({
+      kbId: 'openssl.amd64',
+      title: 'openssl.amd64:1.0-2',
+      classification: 'Security',
+    });
     expect(v.tzdata).toMatchObject({
       state: 'INSTALLED_OTHER',
       approved: false,
-      title: 'tzdata.amd64:0:1.0-1',
+      title: 'tzdata.amd64:1.0-1',
+      classification: '',
     });
     expect(v.bash).toMatchObject({ state: 'INSTALLED_OTHER', approved: false });
+    // Up to date with a version a security archive offers: approved, so Installed.
+    expect(v.libssl3).toMatchObject({ state: 'INSTALLED', classification: 'Security' });
 
     const nonSecurity: BaselineRules = {
       ...AWS_DEBIAN,
@@ -182,7 +195,7 @@ describe('evaluate', () => {
     expect(block.openssl).toMatchObject({
       state: 'INSTALLED_REJECTED',
       approved: false,
-      title: 'openssl.amd64:0:1.0-1',
+      title: 'openssl.amd64:1.0-1',
     });
     expect(block.telnet!.state).toBe('INSTALLED_REJECTED');
     const allow = byName({ ...AWS_DEBIAN, RejectedPatches: ['openssl'] }, packages);
@@ -195,7 +208,7 @@ describe('evaluate', () => {
     expect(both.openssl!.approved).toBe(false);
   });
 
-  it('skips packages that are not installed and keeps epochs in titles', () => {
+  it('skips packages that are not installed and keeps the version as apt writes it in titles', () => {
     const v = evaluatePatches(
       AWS_DEBIAN,
       scan(

@@ -27,7 +27,8 @@ const KNOWN = new Set([
 /** The agent's getStepExecutionOperation: platform support and schema 2.2 preconditions. */
 export function stepGate(sc: StepContext, step: PluginStep): StepOutcome | undefined {
   const plugin = step.action;
-  const known = KNOWN.has(plugin);
+  // Plugins other capabilities provide (aws:softwareInventory, ssm-local's aws:runPatchBaseline).
+  const known = KNOWN.has(plugin) || sc.plugins.has(plugin);
   const supported = !(sc.instance.platformType === 'Windows' && plugin === 'aws:runShellScript');
   const precondition = step.precondition ?? {};
   const hasPrecondition = Object.keys(precondition).length > 0;

@@ -29,6 +29,8 @@ export const COMMAND_PLUGINS: Record<string, readonly string[]> = {
   'aws:refreshAssociation': ALL_PLATFORMS,
   'aws:runDockerAction': ['Windows', 'Linux'],
   'aws:runDocument': ALL_PLATFORMS,
+  // ssm-local's own plugin, the Linux step of its AWS-RunPatchBaseline (src/patch/states).
+  'aws:runPatchBaseline': ['Linux'],
   'aws:runPowerShellScript': ['Windows', 'Linux'],
   'aws:runShellScript': ['Linux', 'MacOS'],
   'aws:softwareInventory': ALL_PLATFORMS,

@@ -32,6 +32,8 @@ export interface PackageFacts {
   archive?: string;
   /** The candidate comes from a security archive (how Debian marks security updates). */
   security: boolean;
+  /** The installed version is one a security archive offers (an update installed from there). */
+  installedSecurity?: boolean;
   /** When the candidate was released (its repository's Release date), epoch ms. */
   releasedAt?: number;
   /** When the installed version was installed (dpkg's info file time), epoch ms. */

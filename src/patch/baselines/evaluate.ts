@@ -87,14 +87,11 @@ function approval(rules: BaselineRules, scan: ScanResult, p: PackageFacts, now: 
   return level;
 }
 
-/** Title and KBId of a package version: `name.arch:epoch:version` (epoch 0 when the version has none). */
-export function patchTitle(p: PackageFacts, version: string): string {
-  const colon = version.indexOf(':');
-  const epoch = colon > 0 && /^\d+$/.test(version.slice(0, colon)) ? version.slice(0, colon) : '0';
-  const rest = epoch === '0' && colon <= 0 ? version : version.slice(colon + 1);
-  return `${p.name}.${p.arch}:${epoch}:${rest}`;
-}
-
+/**
+ * A patch as AWS's Debian/Ubuntu patching names it (package_matcher in its payload): KBId
+ * `name.arch`, Title `name.arch:version`, Classification "Security" for a version from a security
+ * archive (else ""), Severity the Debian Priority.
+ */
 function verdict(
   p: PackageFacts,
   version: string,
@@ -102,13 +99,13 @@ function verdict(
   approved: boolean,
   level: string,
 ): PatchVerdict {
-  const title = patchTitle(p, version);
+  const fromSecurity = version === p.candidateVersion ? p.security : (p.installedSecurity ?? false);
   return {
     package: p,
-    title,
-    kbId: title,
-    classification: '',
-    severity: '',
+    title: `${p.name}.${p.arch}:${version}`,
+    kbId: `${p.name}.${p.arch}`,
+    classification: fromSecurity ? 'Security' : '',
+    severity: p.priority,
     state,
     approved,
     complianceLevel: level,
@@ -146,8 +143,14 @@ export function evaluatePatches(rules: BaselineRules, scan: ScanResult, now: num
       } else verdicts.push(verdict(p, p.installedVersion, 'INSTALLED_OTHER', false, 'UNSPECIFIED'));
       continue;
     }
-    // Up to date: INSTALLED when the baseline would approve this package, else INSTALLED_OTHER.
-    const level = approval(rules, scan, { ...p, releasedAt: undefined }, now);
+    // Up to date: INSTALLED when the baseline approves the installed version (for a security-only
+    // rule: one a security archive offers), else INSTALLED_OTHER.
+    const level = approval(
+      rules,
+      scan,
+      { ...p, security: p.installedSecurity ?? false, releasedAt: undefined },
+      now,
+    );
     verdicts.push(
       level !== undefined
         ? verdict(p, p.installedVersion, 'INSTALLED', false, level)
