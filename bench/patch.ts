@@ -8,12 +8,19 @@
 // Each way of doing it is a column (COLUMNS below): AWS-RunPatchBaseline through SendCommand is one
 // more entry there.
 //   npx tsx bench/patch.ts [--runs 9]
+import {
+  CreatePatchBaselineCommand,
+  GetCommandInvocationCommand,
+  RegisterDefaultPatchBaselineCommand,
+  SendCommandCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import { cpus } from 'node:os';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
 import type { InstanceExec, PackageInstall } from '../src/patch/model.js';
 import { debianScanner } from '../src/patch/scanner/index.js';
-import { printMarkdownTable, startFleetEmulator } from './support.js';
+import { printMarkdownTable, sleep, startFleetEmulator } from './support.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
@@ -46,6 +53,56 @@ async function mustSucceed(exec: InstanceExec, script: string): Promise<string> 
   const result = await exec({ argv: ['/bin/sh', '-c', script], env: { DEBIAN_FRONTEND: 'noninteractive' } });
   if (result.exitCode !== 0) throw new Error(`'${script}' gave ${String(result.exitCode)}: ${result.stderr}`);
   return result.stdout;
+}
+
+/** AWS-RunPatchBaseline sent to one instance, until its invocation ends (polled every 5 ms). */
+async function runPatchBaseline(ssm: SSMClient, instanceId: string, parameters: Record<string, string[]>) {
+  const sent = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: 'AWS-RunPatchBaseline',
+      InstanceIds: [instanceId],
+      Parameters: parameters,
+    }),
+  );
+  const CommandId = sent.Command!.CommandId!;
+  for (;;) {
+    await sleep(5);
+    const inv = await ssm
+      .send(new GetCommandInvocationCommand({ CommandId, InstanceId: instanceId }))
+      .catch(() => undefined);
+    if (!inv || ['Pending', 'InProgress', 'Delayed'].includes(inv.Status ?? '')) continue;
+    if (inv.Status !== 'Success')
+      throw new Error(`AWS-RunPatchBaseline ended ${inv.Status}: ${inv.StandardErrorContent}`);
+    return;
+  }
+}
+
+/** The whole path a user takes: SendCommand, Run Command, the plugin, the state and compliance writes. */
+const sendCommandColumn = (ssm: SSMClient): Column => ({
+  title: 'AWS-RunPatchBaseline through SendCommand',
+  scan: ({ instanceId }) => runPatchBaseline(ssm, instanceId, { Operation: ['Scan'] }),
+  install: ({ instanceId }) =>
+    runPatchBaseline(ssm, instanceId, { Operation: ['Install'], RebootOption: ['NoReboot'] }),
+});
+
+/** A default Debian baseline that approves every sample update, so Install installs the same four. */
+async function approveEverything(ssm: SSMClient): Promise<void> {
+  const { BaselineId } = await ssm.send(
+    new CreatePatchBaselineCommand({
+      Name: 'bench-approve-all',
+      OperatingSystem: 'DEBIAN',
+      ApprovalRules: {
+        PatchRules: [
+          {
+            PatchFilterGroup: { PatchFilters: [{ Key: 'PRIORITY', Values: ['*'] }] },
+            ApproveAfterDays: 0,
+            EnableNonSecurity: true,
+          },
+        ],
+      },
+    }),
+  );
+  await ssm.send(new RegisterDefaultPatchBaselineCommand({ BaselineId }));
 }
 
 const scanner = debianScanner();
@@ -99,9 +156,11 @@ async function downgrade(targets: Target[]): Promise<void> {
 
 async function main(): Promise<void> {
   const size = Math.max(...SIZES);
-  const { fleet, ids, docker, stop } = await startFleetEmulator({ prefix: 'patch', size });
+  const { fleet, ids, docker, ssm, stop } = await startFleetEmulator({ prefix: 'patch', size });
   const agents = new AgentExecutor(docker, () => undefined);
   try {
+    await approveEverything(ssm);
+    COLUMNS.push(sendCommandColumn(ssm));
     const listed = await docker.listContainers({ filters: { label: [`${LABEL.fleet}=${fleet}`] } });
     const containerOf = new Map(listed.map((c) => [c.Labels[LABEL.instanceId]!, c.Id]));
     const targets: Target[] = ids.map((instanceId) => ({
@@ -134,11 +193,15 @@ async function main(): Promise<void> {
     const table = (what: string, times: number[][]): void => {
       console.log(`\n${what}\n`);
       printMarkdownTable(
-        ['instances', ...COLUMNS.map((c) => `${c.title} ms`), `${COLUMNS[1]!.title} / ${COLUMNS[0]!.title}`],
+        [
+          'instances',
+          ...COLUMNS.map((c) => `${c.title} ms`),
+          ...COLUMNS.slice(1).map((_, c) => `ratio ${c + 2}/1`),
+        ],
         SIZES.map((n, i) => [
           String(n),
           ...COLUMNS.map((_, c) => f(times[c]![i]!)),
-          (times[1]![i]! / times[0]![i]!).toFixed(2),
+          ...COLUMNS.slice(1).map((_, c) => (times[c + 1]![i]! / times[0]![i]!).toFixed(2)),
         ]),
       );
     };

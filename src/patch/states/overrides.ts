@@ -30,11 +30,21 @@ async function download(parameter: string, url: string): Promise<string> {
   if (!response.ok) {
     throw new OverrideError(`Unable to download ${parameter} from ${url}: HTTP ${response.status}`);
   }
-  const text = await response.text();
-  if (Buffer.byteLength(text) > MAX_BYTES) {
-    throw new OverrideError(`${parameter} ${url} is larger than ${MAX_BYTES} bytes.`);
+  // Read at most MAX_BYTES: a larger file is refused without being held in memory.
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (;;) {
+    const { done, value } = reader ? await reader.read() : { done: true, value: undefined };
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BYTES) {
+      await reader?.cancel().catch(() => undefined);
+      throw new OverrideError(`${parameter} ${url} is larger than ${MAX_BYTES} bytes.`);
+    }
+    chunks.push(Buffer.from(value));
   }
-  return text;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface OverridePatch {
