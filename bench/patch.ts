@@ -10,7 +10,7 @@
 //   npx tsx bench/patch.ts [--runs 9]
 import {
   CreatePatchBaselineCommand,
-  GetCommandInvocationCommand,
+  ListCommandsCommand,
   RegisterDefaultPatchBaselineCommand,
   SendCommandCommand,
   type SSMClient,
@@ -45,9 +45,14 @@ interface Target {
 /** A way of scanning and installing; each is a column of the tables. */
 interface Column {
   title: string;
-  scan(target: Target): Promise<void>;
-  install(target: Target): Promise<void>;
+  /** Scans (or installs on) all the targets at once, each in its own way or as one request. */
+  scan(targets: Target[]): Promise<void>;
+  install(targets: Target[]): Promise<void>;
 }
+
+/** A column whose work is done on each target separately, all at the same time. */
+const eachTarget = (one: (target: Target) => Promise<void>) => (targets: Target[]) =>
+  Promise.all(targets.map(one)).then(() => undefined);
 
 async function mustSucceed(exec: InstanceExec, script: string): Promise<string> {
   const result = await exec({ argv: ['/bin/sh', '-c', script], env: { DEBIAN_FRONTEND: 'noninteractive' } });
@@ -55,24 +60,26 @@ async function mustSucceed(exec: InstanceExec, script: string): Promise<string> 
   return result.stdout;
 }
 
-/** AWS-RunPatchBaseline sent to one instance, until its invocation ends (polled every 5 ms). */
-async function runPatchBaseline(ssm: SSMClient, instanceId: string, parameters: Record<string, string[]>) {
+/**
+ * AWS-RunPatchBaseline sent to the instances as one command (as a user sends it), until the command
+ * ends (ListCommands polled every 5 ms).
+ */
+async function runPatchBaseline(ssm: SSMClient, targets: Target[], parameters: Record<string, string[]>) {
   const sent = await ssm.send(
     new SendCommandCommand({
       DocumentName: 'AWS-RunPatchBaseline',
-      InstanceIds: [instanceId],
+      InstanceIds: targets.map((t) => t.instanceId),
       Parameters: parameters,
     }),
   );
   const CommandId = sent.Command!.CommandId!;
+  const deadline = Date.now() + 300_000;
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`AWS-RunPatchBaseline ${CommandId} did not end in 5 minutes`);
     await sleep(5);
-    const inv = await ssm
-      .send(new GetCommandInvocationCommand({ CommandId, InstanceId: instanceId }))
-      .catch(() => undefined);
-    if (!inv || ['Pending', 'InProgress', 'Delayed'].includes(inv.Status ?? '')) continue;
-    if (inv.Status !== 'Success')
-      throw new Error(`AWS-RunPatchBaseline ended ${inv.Status}: ${inv.StandardErrorContent}`);
+    const status = (await ssm.send(new ListCommandsCommand({ CommandId }))).Commands?.[0]?.Status;
+    if (status === 'Pending' || status === 'InProgress') continue;
+    if (status !== 'Success') throw new Error(`AWS-RunPatchBaseline ${CommandId} ended ${status}`);
     return;
   }
 }
@@ -80,9 +87,9 @@ async function runPatchBaseline(ssm: SSMClient, instanceId: string, parameters: 
 /** The whole path a user takes: SendCommand, Run Command, the plugin, the state and compliance writes. */
 const sendCommandColumn = (ssm: SSMClient): Column => ({
   title: 'AWS-RunPatchBaseline through SendCommand',
-  scan: ({ instanceId }) => runPatchBaseline(ssm, instanceId, { Operation: ['Scan'] }),
-  install: ({ instanceId }) =>
-    runPatchBaseline(ssm, instanceId, { Operation: ['Install'], RebootOption: ['NoReboot'] }),
+  scan: (targets) => runPatchBaseline(ssm, targets, { Operation: ['Scan'] }),
+  install: (targets) =>
+    runPatchBaseline(ssm, targets, { Operation: ['Install'], RebootOption: ['NoReboot'] }),
 });
 
 /** A default Debian baseline that approves every sample update, so Install installs the same four. */
@@ -109,34 +116,34 @@ const scanner = debianScanner();
 const COLUMNS: Column[] = [
   {
     title: 'apt-get alone',
-    scan: async ({ exec }) => {
+    scan: eachTarget(async ({ exec }) => {
       await mustSucceed(exec, 'apt-get -s upgrade');
-    },
-    install: async ({ exec }) => {
+    }),
+    install: eachTarget(async ({ exec }) => {
       const args = UPDATES.map((p) => `${p.name}=${p.version}`).join(' ');
       await mustSucceed(exec, `apt-get install -y -q --only-upgrade -o Dpkg::Use-Pty=0 ${args}`);
-    },
+    }),
   },
   {
     title: 'debianScanner through the executor',
-    scan: async ({ exec }) => {
+    scan: eachTarget(async ({ exec }) => {
       const scan = await scanner.scan(exec);
       if (scan.packages.filter((p) => p.candidateVersion).length < SAMPLES.length)
         throw new Error('the scan missed sample updates');
-    },
-    install: async ({ exec }) => {
+    }),
+    install: eachTarget(async ({ exec }) => {
       const result = await scanner.install(exec, UPDATES);
       if (result.failed.length > 0) throw new Error(`install failed: ${JSON.stringify(result.failed)}`);
-    },
+    }),
   },
 ];
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function wallTime(targets: Target[], run: (t: Target) => Promise<void>): Promise<number> {
+async function wallTime(targets: Target[], run: (targets: Target[]) => Promise<void>): Promise<number> {
   const started = performance.now();
-  await Promise.all(targets.map(run));
+  await run(targets);
   return performance.now() - started;
 }
 

@@ -57,6 +57,8 @@ describe.skipIf(!hasDocker)('Patch Manager on real containers', () => {
             },
           ],
         },
+        RejectedPatches: ['ssm-local-optional-sample'],
+        RejectedPatchesAction: 'BLOCK',
       }),
     );
     customBaseline = created.BaselineId!;
@@ -150,6 +152,12 @@ describe.skipIf(!hasDocker)('Patch Manager on real containers', () => {
       groupedMissing = await patchesIn(grouped, 'Missing');
       expect(groupedMissing.length).toBeGreaterThan(plainMissing.length);
       expect(groupedMissing.some((p) => p.Classification !== 'Security')).toBe(true);
+      // The rejected package's update is not missing: its installed version is InstalledRejected.
+      expect(groupedMissing.map((p) => p.KBId)).not.toContain('ssm-local-optional-sample.all');
+      expect((await patchesIn(grouped, 'InstalledRejected')).map((p) => p.KBId)).toEqual([
+        'ssm-local-optional-sample.all',
+      ]);
+      expect(groupedState!.InstalledRejectedCount).toBe(1);
 
       expect((await patchSummary(plain))?.Status).toBe('NON_COMPLIANT');
       const items = (
@@ -244,8 +252,29 @@ describe.skipIf(!hasDocker)('Patch Manager on real containers', () => {
         wanted.map(([name]) => name),
       );
       for (const [name, version] of wanted) expect(versions[name]).toBe(version);
-      expect(await stateOf(grouped)).toMatchObject({ MissingCount: 0, BaselineId: customBaseline });
-      expect((await patchSummary(grouped))?.Status).toBe('COMPLIANT');
+      // The rejected one is left at its version.
+      expect(
+        (await installedVersions(grouped, ['ssm-local-optional-sample']))['ssm-local-optional-sample'],
+      ).toBe('2.4-1');
+      expect(await stateOf(grouped)).toMatchObject({
+        MissingCount: 0,
+        InstalledRejectedCount: 1,
+        BaselineId: customBaseline,
+      });
+      // As AWS documents for BLOCK: a rejected package installed before it was rejected keeps the
+      // instance non-compliant, and it is the only non-compliant item.
+      expect((await patchSummary(grouped))?.Status).toBe('NON_COMPLIANT');
+      const nonCompliant = await ssm.send(
+        new ListComplianceItemsCommand({
+          ResourceIds: [grouped],
+          ResourceTypes: ['ManagedInstance'],
+          Filters: [
+            { Key: 'ComplianceType', Values: ['Patch'] },
+            { Key: 'Status', Values: ['NON_COMPLIANT'] },
+          ],
+        }),
+      );
+      expect(nonCompliant.ComplianceItems!.map((i) => i.Id)).toEqual(['ssm-local-optional-sample.all']);
     },
     LONG,
   );
