@@ -11,6 +11,7 @@ import { inventoryCapability } from './inventory/index.js';
 import { gathererCapability } from './inventory/gatherer/index.js';
 import { parametersCapability } from './parameters/index.js';
 import { patchCapability } from './patch/index.js';
+import { sessionsCapability } from './sessions/index.js';
 import { tagsCapability } from './tags/index.js';
 
 export interface CapabilityOptions {
@@ -32,5 +33,6 @@ export function allCapabilities(options: CapabilityOptions = {}): Capability[] {
     gathererCapability(),
     associationsCapability(),
     patchCapability(),
+    sessionsCapability(),
   ];
 }

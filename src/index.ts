@@ -3,7 +3,9 @@
 //   ... new SSMClient({ endpoint: ssm.endpoint, region: 'us-east-1', credentials }) ...
 //   await ssm.stop();
 import { serve, type ServerType } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { allCapabilities, type CapabilityOptions } from './capabilities.js';
 import type { Capability } from './core/capability.js';
 import type { Clock, Ids } from './core/clock.js';
@@ -56,6 +58,10 @@ export async function startSsmLocal(options: StartOptions = {}): Promise<SsmLoca
     await runtime.stop();
     throw error;
   }
+  // WebSockets on the same port (Session Manager's data channel): a capability's handler by path.
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!runtime.services.upgrades.handle(request, socket, head)) socket.destroy();
+  });
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {

@@ -5,6 +5,7 @@
 import type { Clock, Ids } from './clock.js';
 import type { Config } from './config.js';
 import type { Scheduler } from './scheduler.js';
+import type { Upgrades } from './upgrades.js';
 import type { Secrets } from './secrets.js';
 import type { ServiceKey, ServiceRegistry } from './services.js';
 import type { OperationInput, OperationName, OperationOutput } from '../protocol/operations.js';
@@ -22,6 +23,8 @@ export interface Services {
   registry: ServiceRegistry;
   /** Resource types reachable by the tagging operations, from every capability's `taggable`. */
   taggable: Map<string, TaggableType>;
+  /** Handlers of HTTP upgrades (WebSockets) on the emulator's port, by path prefix. */
+  upgrades: Upgrades;
 }
 
 export interface RequestContext {
@@ -29,6 +32,11 @@ export interface RequestContext {
   region: string;
   requestId: string;
   operation: string;
+  /**
+   * The host and port the request was sent to (its Host header), for URLs the emulator hands out
+   * (Session Manager's StreamUrl); absent for work outside a request.
+   */
+  host?: string;
   services: Services;
   scope: RegionScope;
   /**

@@ -9,6 +9,8 @@ export interface ContextOrigin {
   /** The operation the work belongs to (for logs and for messages that name it). */
   operation: string;
   requestId?: string;
+  /** The host (and port) the request was sent to, from its Host header. */
+  host?: string;
 }
 
 export function contextFor(services: Services, origin: ContextOrigin): RequestContext {
@@ -17,6 +19,7 @@ export function contextFor(services: Services, origin: ContextOrigin): RequestCo
     accountId,
     region,
     requestId: origin.requestId ?? services.ids.uuid(),
+    ...(origin.host ? { host: origin.host } : {}),
     operation: origin.operation,
     services,
     scope: services.store.scope(accountId, region),

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { FakeClock } from './fake-clock.js';
 import { createScheduler } from './scheduler.js';
 import { Secrets } from './secrets.js';
+import { Upgrades } from './upgrades.js';
 import { ServiceRegistry, type ServiceKey } from './services.js';
 import { serviceModel } from '../protocol/model.js';
 import type { OperationName } from '../protocol/operations.js';
@@ -94,6 +95,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     secrets,
     registry: new ServiceRegistry(),
     taggable: new Map(),
+    upgrades: new Upgrades(),
   };
   const model = serviceModel();
   const handlers = new Map<OperationName, AnyHandler>();

@@ -85,6 +85,7 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
       region: caller.region,
       operation,
       requestId,
+      ...(c.req.header('host') ? { host: c.req.header('host')! } : {}),
     });
     const output = await (handler as (i: unknown, c: typeof ctx) => unknown)(input, ctx);
     if (services.config.log) log(operation, 200, c.get('started'));
