@@ -70,6 +70,8 @@ export async function startSsmLocal(options: StartOptions = {}): Promise<SsmLoca
     runtime,
     app,
     async stop() {
+      // Upgraded sockets (data channels) are the server's no more: close() would wait for them.
+      runtime.services.upgrades.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();

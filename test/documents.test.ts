@@ -64,9 +64,15 @@ describe('Amazon-owned documents', () => {
         'AWS-RunPatchBaseline',
         'AWS-RunPowerShellScript',
         'AWS-RunShellScript',
+        'AWS-StartInteractiveCommand',
+        'AWS-StartNonInteractiveCommand',
+        'AWS-StartPortForwardingSession',
+        'AWS-StartPortForwardingSessionToRemoteHost',
+        'AWS-StartSSHSession',
       ]);
-      expect(DocumentIdentifiers!.every((d) => d.Owner === 'Amazon' && d.DocumentType === 'Command')).toBe(
-        true,
+      expect(DocumentIdentifiers!.every((d) => d.Owner === 'Amazon')).toBe(true);
+      expect(DocumentIdentifiers!.filter((d) => d.DocumentType === 'Session').map((d) => d.Name)).toEqual(
+        DocumentIdentifiers!.filter((d) => d.Name!.startsWith('AWS-Start')).map((d) => d.Name),
       );
     }
   });
@@ -784,6 +790,11 @@ describe('ListDocuments', () => {
       'AWS-RunPatchBaseline',
       'AWS-RunPowerShellScript',
       'AWS-RunShellScript',
+      'AWS-StartInteractiveCommand',
+      'AWS-StartNonInteractiveCommand',
+      'AWS-StartPortForwardingSession',
+      'AWS-StartPortForwardingSessionToRemoteHost',
+      'AWS-StartSSHSession',
       'Alpha-Shell',
       'Beta-Shell',
       'Delta-Auto',
@@ -874,7 +885,7 @@ describe('ListDocuments', () => {
       token = page.NextToken;
       pages++;
     } while (token);
-    expect(pages).toBe(3);
+    expect(pages).toBe(5);
     expect(seen).toEqual(await names({}));
     await expectError(
       () => lister.send(new ListDocumentsCommand({ NextToken: 'garbage' })),

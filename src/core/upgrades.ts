@@ -8,6 +8,8 @@ export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Bu
 
 export class Upgrades {
   private readonly handlers: Array<{ prefix: string; handler: UpgradeHandler }> = [];
+  /** The sockets handed to handlers and still open (the HTTP server's close() does not see them). */
+  private readonly sockets = new Set<Duplex>();
 
   register(prefix: string, handler: UpgradeHandler): void {
     if (this.handlers.some((h) => h.prefix === prefix))
@@ -20,7 +22,15 @@ export class Upgrades {
     const path = (request.url ?? '').split('?')[0] ?? '';
     const found = this.handlers.find((h) => path.startsWith(h.prefix));
     if (!found) return false;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     found.handler(request, socket, head);
     return true;
+  }
+
+  /** Destroys every upgraded socket still open (the emulator is stopping). */
+  closeAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 }

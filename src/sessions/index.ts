@@ -3,11 +3,39 @@
 // forwarding; model.ts for the seams between them).
 //
 // What differs from real SSM:
-// - (filled in by each part)
+// - Data channel (channel/): the handshake is always offered (AgentVersion 3.0.196.0; the agent skips it
+//   for Standard_Stream), and a client that never answers it (the ssm-session package) starts at its
+//   first input. Input digests are not checked (AWS's side does not either). No KMS encryption.
+// - Shells run as `ssm-user` (created on first use, with passwordless sudo) or runAsDefaultUser when
+//   runAsEnabled (no SSMSessionRunAs tag lookup); `sh` in the user's home, the shell profile typed in
+//   first. NonInteractiveCommands runs without a TTY, stdout and stderr both as PT1 (no StdErr/ExitCode
+//   payloads). Idle timeout counts the client's input only; idle and maximum duration run on the
+//   emulator's clock. Ending a session kills its process session in the container.
+// - API (api/): sessions live in memory; a restart forgets them (active and history). History is
+//   kept 30 days, as on AWS.
+// - Every caller is the IAM user ssm-local: SessionId is `ssm-local-<17 hex>`, Owner
+//   `arn:aws:iam::<account>:user/ssm-local`. StreamUrl is `ws://<the request's Host>/v1/data-channel/
+//   <id>?role=publish_subscribe`, TokenValue a random opaque string.
+// - SSM-SessionManagerRunShell is the account's own document (CreateDocument/UpdateDocument; its
+//   latest version counts); until it exists, the console's default preferences apply (idle 20 min, no
+//   maximum). Logging preferences (S3, CloudWatch, KMS) are accepted and ignored: no OutputUrl.
+// - The AWS-Start* Session documents are reassembled from public copies, not recorded byte for byte.
+// - StartSession's wrong parameters answer InvalidParameters with the documents capability's texts;
+//   DescribeSessions' page size defaults to 20 (ours); a date filter that does not parse is a
+//   ValidationException (ours); ResumeSession of an unknown session is DoesNotExistException (text
+//   ours), of an ended one an answer without TokenValue. No per-instance session quota.
+// - Port (port/): basic mode only (the handshake advertises AgentVersion 3.0.196.0), so one
+//   connection at a time per session, never smux multiplexing. The emulator dials the container's
+//   IP on its Docker network; a server bound to the container's loopback only, a remote host given
+//   by name, or a container IP the emulator cannot route to go through a small python3 relay run
+//   with `docker exec` in the container (slower). A connection that fails ends the session with the
+//   agent's "Unable to connect to specified port: ..." as Output, with status Terminated (AWS:
+//   Failed). Denied remote addresses (the agent's DeniedPortForwardingRemoteIPs, the VPC DNS) are
+//   not checked; the target's data is read with no flow control against unacknowledged output.
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';
 import { DOCUMENTS } from '../documents/api.js';
 import { EXECUTOR, FLEET } from '../instances/api.js';
-import { createSessionRegistry, sessionHandlers } from './api/index.js';
+import { createSessionRegistry, SESSION_REGISTRY, sessionHandlers } from './api/index.js';
 import { startDataChannel, shellBackend } from './channel/index.js';
 import type { SessionBackend, SessionRegistry } from './model.js';
 import { portBackend } from './port/index.js';
@@ -19,6 +47,7 @@ export function sessionsCapability(): Capability {
     name: 'sessions',
     needs: [FLEET, DOCUMENTS],
     uses: [EXECUTOR],
+    provides: [SESSION_REGISTRY],
     handlers: sessionHandlers(() => registry),
     start(services: Services) {
       registry = createSessionRegistry(services);

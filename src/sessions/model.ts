@@ -62,6 +62,13 @@ export interface DataChannel {
   readonly session: LiveSession;
   /** Sends bytes to the client as output_stream_data PT1 (cut into chunks of 1024 bytes), reliably. */
   send(bytes: Buffer): void;
+  /**
+   * Flow control: resolves once the output not yet acknowledged is back under the channel's window
+   * (at once when it is, or when the session is over). A backend that can read faster than the client
+   * acknowledges (a download through a port session, a shell printing without end) waits for it
+   * before reading more, as the agent's reader blocks on its full send buffer.
+   */
+  writable(): Promise<void>;
   /** Client input (PT1), in sequence order, each message once. */
   onInput(listener: (bytes: Buffer) => void): void;
   /** PT3 Size messages: the client's terminal size. */
@@ -70,9 +77,10 @@ export interface DataChannel {
   onFlag(listener: (flag: number) => void): void;
   /**
    * Ends the session: waits (up to 2 s) until the output sent is acknowledged, sends channel_closed
-   * (with `output` as its Output), closes the socket and reports the session ended.
+   * (with `output` as its Output), closes the socket and reports the session ended with `status`
+   * (Terminated by default; Failed when the session could not do its work).
    */
-  close(output?: string): Promise<void>;
+  close(output?: string, status?: 'Terminated' | 'Failed'): Promise<void>;
 }
 
 /** The work behind a session once its handshake is complete (a shell, a port connection). */

@@ -1,0 +1,157 @@
+// Port forwarding end to end against a REAL instance container: servers started in it with
+// SendCommand, StartSession with the port documents, and the data channel driven by the test client
+// playing the plugin in basic mode (it sends the local TCP client's bytes as PT1, Flag 1 when that
+// client disconnects, Flag 2 on Ctrl-C).
+import {
+  DescribeSessionsCommand,
+  StartSessionCommand,
+  TerminateSessionCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_VERSION_FOR_SESSIONS } from '../src/sessions/model.js';
+import { runShell, settled } from './commands-helpers.js';
+import { startDockerTestServer, requireDocker, type DockerTestServer } from './support/docker.js';
+import { SessionClient } from './support/session-client.js';
+
+const hasDocker = await requireDocker('port forwarding sessions');
+
+const BANNER_SERVER = `
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', 2222)); s.listen(5)
+while True:
+    c, _ = s.accept(); c.sendall(b'SSH-2.0-Fake_1.0\\r\\n'); c.recv(100); c.close()
+`;
+
+const request = (path: string) => `GET ${path} HTTP/1.0\r\nHost: localhost\r\n\r\n`;
+
+async function sessionState(ssm: SSMClient, sessionId: string, state: 'Active' | 'History') {
+  const out = await ssm.send(new DescribeSessionsCommand({ State: state }));
+  return out.Sessions?.find((s) => s.SessionId === sessionId);
+}
+
+describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
+  let server: DockerTestServer;
+  let ssm: SSMClient;
+  let target: string;
+
+  beforeAll(async () => {
+    server = await startDockerTestServer({ instances: 1 });
+    ssm = server.client();
+    target = server.instanceIds[0]!;
+    const command = await runShell(
+      ssm,
+      [
+        'mkdir -p /srv/www && echo hello-from-the-instance > /srv/www/hello.txt',
+        'echo second-file > /srv/www/two.txt',
+        `cat > /srv/banner.py <<'EOF'\n${BANNER_SERVER}\nEOF`,
+        'cd /srv/www && setsid nohup python3 -m http.server 8000 >/dev/null 2>&1 < /dev/null &',
+        'setsid nohup python3 /srv/banner.py >/dev/null 2>&1 < /dev/null &',
+        "for i in $(seq 50); do python3 -c \"import socket; socket.create_connection(('127.0.0.1', 8000)); socket.create_connection(('127.0.0.1', 2222))\" 2>/dev/null && exit 0; sleep 0.1; done; exit 1",
+      ],
+      { InstanceIds: [target] },
+    );
+    const invocation = await settled(ssm, command.CommandId!, target);
+    expect(invocation.Status, invocation.StandardErrorContent).toBe('Success');
+  });
+  afterAll(async () => server?.stop());
+
+  it('AWS-StartPortForwardingSession: two fetches through one session (Flag 1 between), Flag 2 ends it', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSession',
+        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
+      }),
+    );
+    const client = await SessionClient.open(start);
+    await client.handshaken;
+    expect(client.handshakeRequest?.AgentVersion).toBe(AGENT_VERSION_FOR_SESSIONS);
+    expect(client.handshakeRequest?.RequestedClientActions[0]?.ActionParameters).toMatchObject({
+      SessionType: 'Port',
+      Properties: { portNumber: '8000', type: 'LocalPortForwarding', localPortNumber: '0' },
+    });
+
+    client.send(request('/hello.txt'));
+    const first = await client.waitFor(/hello-from-the-instance/);
+    expect(first).toMatch(/^HTTP\/1\.0 200 OK/);
+    client.flag(1); // the local client disconnected
+    const from = client.output().length;
+    client.send(request('/two.txt'));
+    const second = await client.waitFor(/second-file/, 15_000, from);
+    expect(second).toMatch(/^HTTP\/1\.0 200 OK/);
+    expect(await sessionState(ssm, start.SessionId!, 'Active')).toMatchObject({ Status: 'Connected' });
+
+    client.flag(2); // Ctrl-C in the plugin
+    const closed = await client.closed;
+    expect(closed.SessionId).toBe(start.SessionId);
+    const ended = await sessionState(ssm, start.SessionId!, 'History');
+    expect(ended?.Status).toBe('Terminated');
+  });
+
+  it('TerminateSession closes a port session', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSession',
+        Parameters: { portNumber: ['8000'] },
+      }),
+    );
+    const client = await SessionClient.open(start);
+    await client.handshaken;
+    client.send(request('/hello.txt'));
+    await client.waitFor(/hello-from-the-instance/);
+    await ssm.send(new TerminateSessionCommand({ SessionId: start.SessionId! }));
+    expect((await client.closed).SessionId).toBe(start.SessionId);
+  });
+
+  it('...ToRemoteHost reaches a host as the instance names it', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSessionToRemoteHost',
+        Parameters: { host: ['localhost'], portNumber: ['8000'], localPortNumber: ['0'] },
+      }),
+    );
+    const client = await SessionClient.open(start);
+    await client.handshaken;
+    client.send(request('/hello.txt'));
+    await client.waitFor(/hello-from-the-instance/);
+    client.flag(2);
+    await client.closed;
+  });
+
+  it('AWS-StartSSHSession: a server-first banner arrives unasked; the target closing ends the session', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartSSHSession',
+        Parameters: { portNumber: ['2222'] },
+      }),
+    );
+    const client = await SessionClient.open(start);
+    await client.handshaken;
+    expect(
+      client.handshakeRequest?.RequestedClientActions[0]?.ActionParameters.Properties,
+    ).not.toHaveProperty('type');
+    await client.waitFor('SSH-2.0-Fake_1.0\r\n');
+    client.send('SSH-2.0-Client\r\n');
+    expect((await client.closed).SessionId).toBe(start.SessionId);
+  });
+
+  it('a port nothing listens on ends the session with the agent message', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSession',
+        Parameters: { portNumber: ['8999'] },
+      }),
+    );
+    const client = await SessionClient.open(start);
+    const closed = await client.closed;
+    expect(closed.Output).toMatch(
+      /^Unable to connect to specified port: dial tcp .*:8999: connect: connection refused$/,
+    );
+  });
+});
