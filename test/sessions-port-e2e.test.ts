@@ -17,11 +17,13 @@ import { SessionClient } from './support/session-client.js';
 const hasDocker = await requireDocker('port forwarding sessions');
 
 const BANNER_SERVER = `
-import socket
+import socket, threading
+def serve(c):
+    c.sendall(b'SSH-2.0-Fake_1.0\\r\\n'); c.recv(100); c.close()
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', 2222)); s.listen(5)
 while True:
-    c, _ = s.accept(); c.sendall(b'SSH-2.0-Fake_1.0\\r\\n'); c.recv(100); c.close()
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 `;
 
 const request = (path: string) => `GET ${path} HTTP/1.0\r\nHost: localhost\r\n\r\n`;

@@ -16,7 +16,7 @@ import { Writable, type Duplex } from 'node:stream';
 import type { Connector, TargetConnection } from './relay.js';
 
 /** A direct connection that takes longer than this is taken for unroutable (then: the relay). */
-const DIRECT_TIMEOUT_MS = 1500;
+const DIRECT_TIMEOUT_MS = 5000;
 
 /** A TCP connection from the emulator; rejects with a message in the agent's (Go's) words. */
 export function tcpConnect(
