@@ -9,6 +9,7 @@ import { associationList, type StoredAssociation } from '../state.js';
 import { associationErrors } from './errors.js';
 import { sortKey } from './versions.js';
 import { listView } from './views.js';
+import { byKeyFilters } from '../../core/key-filters.js';
 
 const DEFAULT_MAX_RESULTS = 50;
 
@@ -55,14 +56,7 @@ function filterTest(filter: AssociationFilter): Test {
 }
 
 function compile(filters: AssociationFilter[] | undefined): Test {
-  const byKey = new Map<string, Test[]>();
-  for (const filter of filters ?? []) {
-    const tests = byKey.get(filter.key!) ?? [];
-    tests.push(filterTest(filter));
-    byKey.set(filter.key!, tests);
-  }
-  const groups = [...byKey.values()];
-  return (association) => groups.every((tests) => tests.some((test) => test(association)));
+  return byKeyFilters(filters, filterTest);
 }
 
 export function listAssociations(

@@ -12,6 +12,7 @@ import { pageAfterKey } from '../../core/pagination.js';
 import type { LiveSession } from '../model.js';
 import { sessionErrors } from './errors.js';
 import { isActive, type SessionTable } from './registry.js';
+import { byKeyFilters } from '../../core/key-filters.js';
 
 /** The page size when MaxResults is not given (the model allows 1..200; the default is ours). */
 const DEFAULT_MAX_RESULTS = 20;
@@ -53,14 +54,7 @@ function filterTest(filter: SessionFilter): Test {
 }
 
 function compile(filters: SessionFilter[] | undefined): Test {
-  const byKey = new Map<string, Test[]>();
-  for (const filter of filters ?? []) {
-    const tests = byKey.get(filter.key!) ?? [];
-    tests.push(filterTest(filter));
-    byKey.set(filter.key!, tests);
-  }
-  const groups = [...byKey.values()];
-  return (session) => groups.every((tests) => tests.some((test) => test(session)));
+  return byKeyFilters(filters, filterTest);
 }
 
 function view(session: LiveSession): Session {
