@@ -23,22 +23,22 @@ import {
   decode,
   encode,
   parseAck,
+  parseSize,
   type ClientMessage,
 } from './codec.js';
 
 /** The agent's StreamDataPayloadSize: output is cut into messages of at most this many bytes. */
 export const CHUNK_BYTES = 1024;
+/** A port session's largest output message. */
+export const PORT_CHUNK_BYTES = 64 * 1024;
 /** Resend an unacknowledged output message this long after it was last sent. */
 const RETRANSMIT_AFTER_MS = 200;
 const RETRANSMIT_CHECK_MS = 100;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
-/**
- * Flow control: how many output messages may wait for their ack before writable() makes a backend
- * wait (about 1 MB). Without it a fast reader (a download through a port session, `yes` in a shell)
- * would fill memory and retransmit without end.
- */
-const WINDOW_MESSAGES = 1000;
+/** Flow control: output bytes awaiting acks before writable() makes a backend wait (else a fast
+ * reader, a download or `yes`, would fill memory and retransmit without end). */
+const WINDOW_BYTES = 4 * 1024 * 1024;
 /** Early arrivals kept for reordering (the plugin's own limit). */
 const REORDER_LIMIT = 10_000;
 
@@ -46,6 +46,7 @@ type Phase = 'new' | 'handshaking' | 'starting' | 'running' | 'closing';
 
 interface Unacked {
   frame: Buffer;
+  payloadBytes: number;
   sentAt: number;
 }
 
@@ -62,6 +63,7 @@ export class SessionChannel implements DataChannel {
   private phase: Phase = 'new';
   private outSeq = 0;
   private readonly unacked = new Map<number, Unacked>();
+  private unackedBytes = 0;
   private expectedIn = 0;
   private readonly early = new Map<number, ClientMessage>();
   private retransmitTimer: NodeJS.Timeout | undefined;
@@ -103,13 +105,16 @@ export class SessionChannel implements DataChannel {
   }
 
   writable(): Promise<void> {
-    if (this.done || this.unacked.size < WINDOW_MESSAGES) return Promise.resolve();
+    if (this.done || this.unackedBytes < WINDOW_BYTES) return Promise.resolve();
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
   send(bytes: Buffer): void {
-    for (let at = 0; at < bytes.length; at += CHUNK_BYTES)
-      this.sendStream(PayloadType.Output, bytes.subarray(at, at + CHUNK_BYTES));
+    // Shell output in the agent's 1,024-byte messages; a port session's in larger ones (the plugin
+    // writes each payload to its socket whole), which carries a download at many times the rate.
+    const chunk = this.session.sessionType === 'Port' ? PORT_CHUNK_BYTES : CHUNK_BYTES;
+    for (let at = 0; at < bytes.length; at += chunk)
+      this.sendStream(PayloadType.Output, bytes.subarray(at, at + chunk));
   }
 
   onInput(listener: (bytes: Buffer) => void): void {
@@ -308,8 +313,9 @@ export class SessionChannel implements DataChannel {
       payloadType,
       payload,
     });
-    const entry = { frame, sentAt: 0 };
+    const entry = { frame, payloadBytes: payload.length, sentAt: 0 };
     this.unacked.set(seq, entry);
+    this.unackedBytes += payload.length;
     this.transmit(entry);
   }
 
@@ -338,8 +344,11 @@ export class SessionChannel implements DataChannel {
   }
 
   private acknowledged(seq: number): void {
+    const entry = this.unacked.get(seq);
+    if (!entry) return;
     this.unacked.delete(seq);
-    if (this.unacked.size < WINDOW_MESSAGES) this.releaseWriters();
+    this.unackedBytes -= entry.payloadBytes;
+    if (this.unackedBytes < WINDOW_BYTES) this.releaseWriters();
     if (this.unacked.size > 0) return;
     this.stopRetransmitting();
     const waiters = this.drainWaiters;
@@ -386,15 +395,4 @@ export class SessionChannel implements DataChannel {
     this.deps.registry.ended(this.session.sessionId, status);
     this.deps.onGone(this);
   }
-}
-
-function parseSize(payload: Buffer): { cols: number; rows: number } | undefined {
-  try {
-    const size = JSON.parse(payload.toString('utf8')) as { cols?: unknown; rows?: unknown };
-    if (typeof size.cols === 'number' && typeof size.rows === 'number')
-      return { cols: size.cols, rows: size.rows };
-  } catch {
-    // not a size
-  }
-  return undefined;
 }

@@ -175,3 +175,15 @@ export function channelClosed(sessionId: string, target: string, output: string)
     payload: Buffer.from(JSON.stringify(body)),
   });
 }
+
+/** A PT3 Size payload ({"cols":N,"rows":M}), or undefined when it is not one. */
+export function parseSize(payload: Buffer): { cols: number; rows: number } | undefined {
+  try {
+    const size = JSON.parse(payload.toString('utf8')) as { cols?: unknown; rows?: unknown };
+    if (typeof size.cols === 'number' && typeof size.rows === 'number')
+      return { cols: size.cols, rows: size.rows };
+  } catch {
+    // not a size
+  }
+  return undefined;
+}
