@@ -16,7 +16,7 @@ import { gatheredTypes, planGathering, readInputs, scriptOf } from '../src/inven
 import { splitSections } from '../src/inventory/gatherer/script.js';
 import type { ManagedInstance } from '../src/instances/api.js';
 import { aggregationBench } from './inventory-aggregation.js';
-import { printMarkdownTable, sleep, startFleetEmulator } from './support.js';
+import { median, printMarkdownTable, sleep, startFleetEmulator } from './support.js';
 
 const FLEET_SIZE = 20;
 const SIZES = [1, 5, 20];
@@ -35,9 +35,6 @@ const DEFAULT_INPUTS = {
   windowsRoles: 'Enabled',
   customInventory: 'Enabled',
 };
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
   const { ssm, fleet, ids, docker, stop } = await startFleetEmulator({

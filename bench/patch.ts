@@ -20,7 +20,7 @@ import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
 import type { InstanceExec, PackageInstall } from '../src/patch/model.js';
 import { debianScanner } from '../src/patch/scanner/index.js';
-import { printMarkdownTable, sleep, startFleetEmulator } from './support.js';
+import { median, printMarkdownTable, sleep, startFleetEmulator } from './support.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
@@ -137,9 +137,6 @@ const COLUMNS: Column[] = [
     }),
   },
 ];
-
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function wallTime(targets: Target[], run: (targets: Target[]) => Promise<void>): Promise<number> {
   const started = performance.now();

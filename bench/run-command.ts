@@ -13,16 +13,11 @@ import { PassThrough } from 'node:stream';
 import { DEFAULT_WORKING_DIRECTORY, ORCHESTRATION_ROOT } from '../src/commands/step.js';
 import { AgentExecutor } from '../src/docker/agent-executor.js';
 import { LABEL } from '../src/docker/containers.js';
-import { sleep, startFleetEmulator } from './support.js';
+import { percentile, sleep, startFleetEmulator } from './support.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 const fleetSize = 20;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function bareExec(docker: Docker, containerId: string): Promise<number> {
   const started = performance.now();

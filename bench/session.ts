@@ -11,7 +11,7 @@ import { Socket } from 'node:net';
 import { LABEL } from '../src/docker/containers.js';
 import { MessageType, PayloadType } from '../src/sessions/channel/codec.js';
 import { SessionClient } from '../test/support/session-client.js';
-import { printMarkdownTable, sleep, startFleetEmulator } from './support.js';
+import { percentile, printMarkdownTable, sleep, startFleetEmulator } from './support.js';
 
 const keysArg = process.argv.indexOf('--keys');
 const keys = keysArg > 0 ? Number(process.argv[keysArg + 1]) : 300;
@@ -34,10 +34,6 @@ while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 `;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const ms = (value: number) => value.toFixed(2);
 
 async function containerOf(docker: Docker, instanceId: string): Promise<{ id: string; ip: string }> {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebAssociation, settledExecutions } from './associations-helpers.js';
 import { eventually } from './commands-helpers.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import { advanceClock } from './support/server.js';
 
 const hasDocker = await requireDocker('State Manager');
 
@@ -44,14 +45,6 @@ describe.skipIf(!hasDocker)('State Manager on real containers', () => {
       new GetCommandInvocationCommand({ CommandId: target!.OutputSource!.OutputSourceId!, InstanceId: web }),
     );
   };
-  const advanceClock = async (seconds: number) => {
-    const response = await fetch(`${server.endpoint}/_ssm-local/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advanceSeconds: seconds }),
-    });
-    expect(response.status).toBe(200);
-  };
 
   it('runs on its tag target at creation and again when the clock reaches its rate', async () => {
     const id = await create([
@@ -65,7 +58,7 @@ describe.skipIf(!hasDocker)('State Manager on real containers', () => {
     expect(output.StandardOutputContent!.trim()).toMatch(/^\d+$/);
     const linesBefore = Number(output.StandardOutputContent!.trim());
 
-    await advanceClock(30 * 60);
+    await advanceClock(server.endpoint, 30 * 60);
     const [second] = await finished(id, 2);
     expect(second!.Status).toBe('Success');
     const again = await outputOf(id, second!.ExecutionId!);

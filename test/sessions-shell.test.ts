@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import { advanceClock } from './support/server.js';
 import { SessionClient, type SessionClientOptions } from './support/session-client.js';
 
 const hasDocker = await requireDocker('session manager shell');
@@ -57,14 +58,6 @@ describe.skipIf(!hasDocker)('shell sessions (real containers)', () => {
   async function state(sessionId: string, State: 'Active' | 'History') {
     const { Sessions } = await ssm.send(new DescribeSessionsCommand({ State }));
     return Sessions?.find((s) => s.SessionId === sessionId);
-  }
-
-  async function advanceClock(seconds: number): Promise<void> {
-    const response = await fetch(`${server.endpoint}/_ssm-local/clock`, {
-      method: 'POST',
-      body: JSON.stringify({ advanceSeconds: seconds }),
-    });
-    expect(response.status).toBe(200);
   }
 
   it('does the handshake: SessionType Standard_Stream, a four-part AgentVersion, then HandshakeComplete', async () => {
@@ -155,7 +148,7 @@ describe.skipIf(!hasDocker)('shell sessions (real containers)', () => {
     const { client, sessionId } = await shell();
     client.line('sleep 303');
     await expect.poll(ps).toMatch(/sleep 303/);
-    await advanceClock(21 * 60);
+    await advanceClock(server.endpoint, 21 * 60);
     const closed = await client.closed;
     expect(closed.Output).toMatch(/idle/);
     expect(await ps()).not.toMatch(/sleep 303/);
@@ -178,7 +171,7 @@ describe.skipIf(!hasDocker)('shell sessions (real containers)', () => {
     client.line('sleep 305');
     await expect.poll(ps).toMatch(/sleep 305/);
     client.vanish();
-    await advanceClock(21 * 60);
+    await advanceClock(server.endpoint, 21 * 60);
     await expect.poll(async () => (await state(sessionId, 'History'))?.Status).toBe('Terminated');
     expect(await ps()).not.toMatch(/sleep 30[45]/);
   });

@@ -19,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, runShell, settled } from './commands-helpers.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import { advanceClock } from './support/server.js';
 
 const hasDocker = await requireDocker('State Manager with Inventory');
 
@@ -90,14 +91,6 @@ describe.skipIf(!hasDocker)('State Manager, Inventory and Compliance on real con
     const typeName = expression.slice(0, expression.lastIndexOf('.'));
     return (entity?.Data?.[typeName]?.Content ?? []) as Record<string, string>[];
   };
-  const advanceClock = async (seconds: number) => {
-    const response = await fetch(`${server.endpoint}/_ssm-local/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advanceSeconds: seconds }),
-    });
-    expect(response.status).toBe(200);
-  };
 
   it('gathers inventory from every instance at creation, and aggregates it', async () => {
     gatherId = (
@@ -136,7 +129,7 @@ describe.skipIf(!hasDocker)('State Manager, Inventory and Compliance on real con
     expect((await settled(ssm, install.CommandId!, web)).Status).toBe('Success');
     expect(await applications(web)).not.toContain(PROBE); // not gathered yet
 
-    await advanceClock(30 * 60);
+    await advanceClock(server.endpoint, 30 * 60);
     await executions(gatherId, 2);
     expect(await applications(web)).toContain(PROBE);
     expect(await applications(db)).not.toContain(PROBE);

@@ -244,7 +244,9 @@ export class AssociationsEngine implements AssociationEngine {
     const targetsOf = new Map<string, string[]>();
     for (const target of Object.values(state.targets)) {
       const key = keys.execution(target.associationId, target.executionId);
-      targetsOf.set(key, [...(targetsOf.get(key) ?? []), target.resourceId]);
+      const ids = targetsOf.get(key);
+      if (ids) ids.push(target.resourceId);
+      else targetsOf.set(key, [target.resourceId]);
     }
     for (const execution of running) {
       const key = keys.execution(execution.associationId, execution.executionId);

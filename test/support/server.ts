@@ -45,3 +45,15 @@ export async function errorOf(
   }
   throw new Error('expected an error, but the call succeeded');
 }
+
+/** POST /_ssm-local/clock: moves the emulator's clock `seconds` forward; fails unless it answers 200. */
+export async function advanceClock(endpoint: string, seconds: number): Promise<void> {
+  const response = await fetch(`${endpoint}/_ssm-local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: seconds }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`POST /_ssm-local/clock answered ${response.status}: ${await response.text()}`);
+  }
+}
