@@ -2,6 +2,7 @@
 // order (what each provides and needs), so the order here does not matter.
 import type { Capability } from './core/capability.js';
 import type { InstanceExecutor } from './docker/executor.js';
+import { automationCapability } from './automation/index.js';
 import { associationsCapability } from './associations/index.js';
 import { commandsCapability } from './commands/index.js';
 import { complianceCapability } from './compliance/index.js';
@@ -34,5 +35,6 @@ export function allCapabilities(options: CapabilityOptions = {}): Capability[] {
     associationsCapability(),
     patchCapability(),
     sessionsCapability(),
+    automationCapability(),
   ];
 }

@@ -25,6 +25,18 @@ export interface Services {
   taggable: Map<string, TaggableType>;
   /** Handlers of HTTP upgrades (WebSockets) on the emulator's port, by path prefix. */
   upgrades: Upgrades;
+  /** Calls the emulator's own operations in-process, as a client would (Automation's aws:executeAwsApi). */
+  operations: OperationCaller;
+}
+
+/**
+ * The emulator's own API, called from inside it: the input is validated against the model exactly as
+ * an HTTP request's body is, the operation's handler runs in ctx's account and region, and the answer
+ * is the JSON a client would receive (dates as epoch seconds). Failures are the SsmErrors a client
+ * would get (an operation with no handler: InternalFailure, 501).
+ */
+export interface OperationCaller {
+  call(ctx: RequestContext, operation: string, input: unknown): Promise<Record<string, unknown>>;
 }
 
 export interface RequestContext {

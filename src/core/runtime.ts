@@ -1,7 +1,7 @@
 // Assembles a running emulator: services (config, clock, scheduler, ids, store, secrets, the
 // registry of what capabilities provide), the capabilities in dependency order, and the operation
 // table. Handlers are checked against the service model at start-up.
-import type { Capability, Handler, Services } from './capability.js';
+import type { Capability, Handler, RequestContext, Services } from './capability.js';
 import { randomIds, type Clock, type Ids } from './clock.js';
 import type { Config } from './config.js';
 import { FakeClock } from './fake-clock.js';
@@ -9,7 +9,10 @@ import { createScheduler } from './scheduler.js';
 import { Secrets } from './secrets.js';
 import { Upgrades } from './upgrades.js';
 import { ServiceRegistry, type ServiceKey } from './services.js';
-import { serviceModel } from '../protocol/model.js';
+import { errors } from '../protocol/errors.js';
+import { serviceModel, type ServiceModel } from '../protocol/model.js';
+import { serializeOutput } from '../protocol/serialize.js';
+import { validateInput } from '../protocol/validate.js';
 import type { OperationName } from '../protocol/operations.js';
 import { LowStore, type Store } from '../store/store.js';
 import { dirname, join } from 'node:path';
@@ -85,6 +88,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   // By default the wall clock, which POST /_ssm-local/clock can move forward (a running FakeClock:
   // real time plus an offset, and advancing runs what falls due on the way).
+  const model = serviceModel();
+  const handlers = new Map<OperationName, AnyHandler>();
   const clock = options.clock ?? new FakeClock(Date.now(), { running: true });
   const services: Services = {
     config,
@@ -96,9 +101,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry: new ServiceRegistry(),
     taggable: new Map(),
     upgrades: new Upgrades(),
+    operations: { call: (ctx, operation, input) => callOperation(model, handlers, ctx, operation, input) },
   };
-  const model = serviceModel();
-  const handlers = new Map<OperationName, AnyHandler>();
   for (const capability of capabilities) {
     for (const [operation, handler] of Object.entries(capability.handlers ?? {})) {
       if (!model.operations[operation]) {
@@ -132,4 +136,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   }
   return { services, capabilities, handlers, stop: stopAll };
+}
+
+async function callOperation(
+  model: ServiceModel,
+  handlers: Map<OperationName, AnyHandler>,
+  ctx: RequestContext,
+  operation: string,
+  input: unknown,
+): Promise<Record<string, unknown>> {
+  const definition = model.operations[operation];
+  if (!definition) throw errors.unknownOperation();
+  const validated = validateInput(definition, input);
+  const handler = handlers.get(operation as OperationName);
+  if (!handler) throw errors.notImplemented(operation);
+  const output = await (handler as (i: unknown, c: RequestContext) => unknown)(validated, {
+    ...ctx,
+    operation,
+  });
+  return JSON.parse(serializeOutput(output)) as Record<string, unknown>;
 }

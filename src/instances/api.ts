@@ -71,6 +71,7 @@ export interface AdminInstance {
 
 export interface AddInstanceRequest {
   name: string;
+  /** An image kind of docker/ ("linux"), or the imageId of an image Machines.createImage made. */
   image?: string;
   tags?: Tag[] | Record<string, string>;
   id?: string;
@@ -101,3 +102,55 @@ export interface FleetAdmin {
 }
 
 export const FLEET_ADMIN = serviceKey<FleetAdmin>('instances.admin');
+
+// ---- machine control, as EC2 would offer it (Automation's aws:changeInstanceState, aws:createImage) ----
+
+/** An instance's machine as EC2 names its states. */
+export type MachineLifecycle =
+  'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+
+/** An image made from an instance's machine (aws:createImage): on Docker, the container committed. */
+export interface MachineImage {
+  /** `ami-` and 17 hex digits. */
+  imageId: string;
+  name: string;
+  description?: string;
+  /** available once the image exists (creation is synchronous here), failed if it could not be made. */
+  state: 'pending' | 'available' | 'failed';
+  sourceInstanceId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  accountId: string;
+  region: string;
+}
+
+/**
+ * Starts, stops and terminates the machines of i- instances and images them, in one account and
+ * region. Failures are SsmErrors; an instance this account and region never had is undefined in
+ * state() and an SsmError (InvalidInstanceId) elsewhere. A terminated instance's state stays
+ * `terminated` (remembered) and it is gone from the fleet.
+ */
+export interface Machines {
+  state(accountId: string, region: string, instanceId: string): Promise<MachineLifecycle | undefined>;
+  /** Resolves once the machine runs (and its agent is starting; the fleet shows it Online soon after). */
+  start(accountId: string, region: string, instanceId: string): Promise<void>;
+  /** Resolves once the machine is stopped; `force` kills it at once instead of a clean shutdown. */
+  stop(accountId: string, region: string, instanceId: string, force?: boolean): Promise<void>;
+  /** Removes the machine and the instance (as EC2 terminates it). */
+  terminate(accountId: string, region: string, instanceId: string): Promise<void>;
+  /**
+   * Images the machine: the container is committed to a new Docker image (tagged
+   * `ssm-local/image:<imageId>`). Unless noReboot, the machine is stopped first and started again
+   * after, as EC2 reboots an instance for a consistent image. FleetAdmin.add({ image: imageId })
+   * launches an instance from it.
+   */
+  createImage(
+    accountId: string,
+    region: string,
+    instanceId: string,
+    request: { name: string; description?: string; noReboot?: boolean },
+  ): Promise<MachineImage>;
+  image(accountId: string, region: string, imageId: string): Promise<MachineImage | undefined>;
+}
+
+export const MACHINES = serviceKey<Machines>('instances.machines');
