@@ -7,7 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src ./src
-RUN npm run build
+# Builds dist/ (tsc) and the web console's assets, dist/ui/public (esbuild bundles Preact and the
+# console's code there), so the runtime stage, which installs no devDependencies, ships them built.
+RUN npm run build && test -f dist/ui/public/index.html
 
 FROM node:20-bookworm-slim
 WORKDIR /app

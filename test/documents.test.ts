@@ -59,20 +59,29 @@ describe('Amazon-owned documents', () => {
         new ListDocumentsCommand({ Filters: [{ Key: 'Owner', Values: ['Amazon'] }] }),
       );
       expect(DocumentIdentifiers!.map((d) => d.Name)).toEqual([
+        'AWS-CreateImage',
         'AWS-GatherSoftwareInventory',
+        'AWS-RestartEC2Instance',
         'AWS-RunDocument',
         'AWS-RunPatchBaseline',
         'AWS-RunPowerShellScript',
         'AWS-RunShellScript',
+        'AWS-StartEC2Instance',
         'AWS-StartInteractiveCommand',
         'AWS-StartNonInteractiveCommand',
         'AWS-StartPortForwardingSession',
         'AWS-StartPortForwardingSessionToRemoteHost',
         'AWS-StartSSHSession',
+        'AWS-StopEC2Instance',
       ]);
       expect(DocumentIdentifiers!.every((d) => d.Owner === 'Amazon')).toBe(true);
       expect(DocumentIdentifiers!.filter((d) => d.DocumentType === 'Session').map((d) => d.Name)).toEqual(
-        DocumentIdentifiers!.filter((d) => d.Name!.startsWith('AWS-Start')).map((d) => d.Name),
+        DocumentIdentifiers!.filter((d) => /^AWS-Start.*(Session|Command)/.test(d.Name!)).map((d) => d.Name),
+      );
+      expect(DocumentIdentifiers!.filter((d) => d.DocumentType === 'Automation').map((d) => d.Name)).toEqual(
+        DocumentIdentifiers!
+          .filter((d) => d.Name!.endsWith('EC2Instance') || d.Name === 'AWS-CreateImage')
+          .map((d) => d.Name),
       );
     }
   });
@@ -785,16 +794,20 @@ describe('ListDocuments', () => {
 
   it('lists own and Amazon documents by name, with their identifiers', async () => {
     expect(await names({})).toEqual([
+      'AWS-CreateImage',
       'AWS-GatherSoftwareInventory',
+      'AWS-RestartEC2Instance',
       'AWS-RunDocument',
       'AWS-RunPatchBaseline',
       'AWS-RunPowerShellScript',
       'AWS-RunShellScript',
+      'AWS-StartEC2Instance',
       'AWS-StartInteractiveCommand',
       'AWS-StartNonInteractiveCommand',
       'AWS-StartPortForwardingSession',
       'AWS-StartPortForwardingSessionToRemoteHost',
       'AWS-StartSSHSession',
+      'AWS-StopEC2Instance',
       'Alpha-Shell',
       'Beta-Shell',
       'Delta-Auto',
@@ -826,6 +839,10 @@ describe('ListDocuments', () => {
       'Gamma-Win',
     ]);
     expect(await names({ Filters: [{ Key: 'DocumentType', Values: ['Automation'] }] })).toEqual([
+      'AWS-CreateImage',
+      'AWS-RestartEC2Instance',
+      'AWS-StartEC2Instance',
+      'AWS-StopEC2Instance',
       'Delta-Auto',
     ]);
     expect(
@@ -885,7 +902,7 @@ describe('ListDocuments', () => {
       token = page.NextToken;
       pages++;
     } while (token);
-    expect(pages).toBe(5);
+    expect(pages).toBe(6);
     expect(seen).toEqual(await names({}));
     await expectError(
       () => lister.send(new ListDocumentsCommand({ NextToken: 'garbage' })),

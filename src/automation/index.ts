@@ -11,7 +11,7 @@ import { errors } from '../protocol/errors.js';
 import { automationActions } from './actions/index.js';
 import { AutomationEngine } from './engine/index.js';
 import { writeHandlers } from './engine/handlers.js';
-import { readHandlers } from './handlers/index.js';
+import { automationTaggable, readHandlers } from './handlers/index.js';
 
 export function automationCapability(): Capability {
   let engine: AutomationEngine | undefined;
@@ -24,6 +24,7 @@ export function automationCapability(): Capability {
     needs: [DOCUMENTS, FLEET, RUN_COMMAND],
     uses: [MACHINES],
     handlers: { ...readHandlers(), ...writeHandlers(engineOrFail) },
+    taggable: { Automation: automationTaggable },
     start(services: Services) {
       engine = new AutomationEngine(services);
       engine.useActions(automationActions(services, engine));

@@ -81,7 +81,10 @@ export interface StepRecord {
   status: AutomationStatus;
   startTime?: number;
   endTime?: number;
-  /** StepExecution.Inputs: each resolved input written as JSON text (strings as they are). */
+  /**
+   * StepExecution.Inputs: each resolved input written as JSON text, strings quoted as AWS's recorded
+   * answers show them (`"DesiredState": "\"stopped\""`, `"MaxInstanceCount": "1"`).
+   */
   inputs?: Record<string, string>;
   /** StepExecution.Outputs (the action's own and the declared ones). */
   outputs?: Record<string, string[]>;
@@ -96,6 +99,8 @@ export interface StepRecord {
   overriddenParameters?: Record<string, string[]>;
   /** What the running action saved (ActionRun.saveCheckpoint), for a restart. */
   checkpoint?: unknown;
+  /** Epoch ms when the running attempt times out (timeoutSeconds), kept so a restart keeps the deadline. */
+  timeoutAt?: number;
   /** Signals received while this step waited (aws:approve's approvals and rejections). */
   signals?: ReceivedSignal[];
   /** ValidNextSteps, for Interactive mode and aws:branch. */
@@ -115,7 +120,10 @@ export interface ExecutionRecord {
   executedBy: string;
   startTime: number;
   endTime?: number;
-  /** The parameters as supplied with defaults applied (Parameters of GetAutomationExecution). */
+  /**
+   * The parameters as supplied (Parameters of GetAutomationExecution; AWS's recorded answers show the
+   * supplied ones only, not defaults).
+   */
   parameters: Record<string, string[]>;
   /** The parameters as typed values, for `{{ name }}`. */
   parameterValues: Record<string, unknown>;

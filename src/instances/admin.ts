@@ -10,7 +10,6 @@ import { parseEntry, type FleetEntry } from './fleet-file.js';
 import type { InstanceFleet } from './fleet.js';
 import type { LiveInstance } from './live.js';
 import { registerWithActivation } from './registration.js';
-import { instancesState } from './state.js';
 
 const PING_STATUS = {
   online: 'Online',
@@ -52,6 +51,9 @@ export class FleetAdministration implements FleetAdmin {
     if (entry.id && fleet.isDeregistered(entry.id, fleet.accountOf(entry), fleet.regionOf(entry))) {
       throw instanceErrors.instanceWasDeregistered(entry.id);
     }
+    if (entry.id && fleet.isTerminated(entry.id, fleet.accountOf(entry), fleet.regionOf(entry))) {
+      throw instanceErrors.instanceWasTerminated(entry.id);
+    }
     const id = entry.id ?? newInstanceId(fleet.services, entry.hybrid);
     fleet.reserved.add(id);
     try {
@@ -67,11 +69,7 @@ export class FleetAdministration implements FleetAdmin {
     const { fleet } = this;
     const member = fleet.members.get(instanceId);
     if (!member) return false;
-    fleet.members.delete(instanceId);
-    delete instancesState(fleet.services.store.scope(member.accountId, member.region)).tags[instanceId];
-    await fleet.services.store.persist();
-    await fleet.track(fleet.backend.remove(member));
-    fleet.log(`instance ${instanceId} (${member.name}) removed`);
+    await fleet.removeMember(member);
     return true;
   }
 

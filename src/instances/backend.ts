@@ -4,7 +4,7 @@
 // (memory-fleet.ts) keeps them as plain records, so Run Command's state machine and the instance
 // operations can be tested in milliseconds without an engine.
 import type { Services, Tag } from '../core/capability.js';
-import type { ImageKind } from '../docker/images.js';
+import type { ImageId, InstanceImage } from './images.js';
 
 export type Source = 'fleet-file' | 'admin' | 'registration';
 export type PlatformType = 'Linux' | 'Windows' | 'MacOS';
@@ -15,7 +15,8 @@ export interface MemberSpec {
   name: string;
   accountId: string;
   region: string;
-  image: ImageKind;
+  /** An image kind of docker/, or an image made by Machines.createImage. */
+  image: InstanceImage;
   platformType: PlatformType;
   source: Source;
   /** The tags the instance was created with (for i- instances, its EC2 tags). */
@@ -102,4 +103,18 @@ export interface FleetBackend {
   close(): Promise<void>;
   /** Calls `listener` with a machine's handle each time it starts (optional: no events without it). */
   onStarted?(listener: (handle: string) => void): void;
+
+  // ---- machine control (Machines: EC2's start, stop and create-image); optional ----
+
+  /** Starts the stopped machine; resolves once it runs and its agent answers (or soon will). */
+  powerOn?(member: Member): Promise<void>;
+  /**
+   * Stops the machine and resolves once it is stopped: a clean shutdown (its processes get SIGTERM
+   * and a few seconds), or with `force` at once (SIGKILL).
+   */
+  powerOff?(member: Member, force: boolean): Promise<void>;
+  /** Saves the machine's disk as the image `imageId` (the machine is left as it is). */
+  captureImage?(member: Member, imageId: ImageId, description: string): Promise<void>;
+  /** Whether the image captureImage made is still there (an engine's image may be deleted by hand). */
+  hasImage?(imageId: ImageId): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 // CLI subcommands that talk to a running emulator's admin endpoint:
 //   ssm-local instances list [--json]
-//   ssm-local instances add --name NAME [--image linux] [--tag KEY=VALUE]... [--id ID] [--hybrid]
+//   ssm-local instances add --name NAME [--image linux|AMI_ID] [--tag KEY=VALUE]... [--id ID] [--hybrid]
 //                           [--account-id ID] [--region REGION] [--iam-role ROLE]
 //   ssm-local instances remove INSTANCE_ID
 //   ssm-local register --activation-id ID --activation-code CODE [--name NAME] [--image linux]
@@ -16,7 +16,7 @@ export function isAdminCommand(args: string[]): boolean {
 
 const USAGE = `usage:
   ssm-local instances list [--json] [--endpoint URL]
-  ssm-local instances add --name NAME [--image linux] [--tag KEY=VALUE]... [--id ID] [--hybrid]
+  ssm-local instances add --name NAME [--image linux|AMI_ID] [--tag KEY=VALUE]... [--id ID] [--hybrid]
                           [--account-id ID] [--region REGION] [--iam-role ROLE] [--endpoint URL]
   ssm-local instances remove INSTANCE_ID [--endpoint URL]
   ssm-local register --activation-id ID --activation-code CODE [--name NAME] [--image linux] [--endpoint URL]`;

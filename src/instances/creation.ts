@@ -4,7 +4,10 @@
 import type { Services, Tag } from '../core/capability.js';
 import type { Member, MemberSpec, Source } from './backend.js';
 import type { FleetEntry } from './fleet-file.js';
+import { instanceErrors } from './errors.js';
 import type { InstanceFleet } from './fleet.js';
+import { isImageId } from './images.js';
+import { instancesState } from './state.js';
 
 /** A new id: i- and 17 hex digits, or mi- for a hybrid (on-premises) instance. */
 export function newInstanceId(services: Services, hybrid: boolean): string {
@@ -25,11 +28,19 @@ export async function createInstance(
   extra: { activationId?: string } = {},
 ): Promise<Member> {
   const instanceId = entry.id ?? newInstanceId(fleet.services, entry.hybrid);
+  const accountId = fleet.accountOf(entry);
+  const region = fleet.regionOf(entry);
+  if (isImageId(entry.image)) {
+    // An image of this account and region that is still there (as EC2 launches only its own AMIs).
+    const record = instancesState(fleet.services.store.scope(accountId, region)).images[entry.image];
+    const there = record?.state === 'available' && (await fleet.backend.hasImage?.(entry.image)) !== false;
+    if (!there) throw instanceErrors.unknownImage(entry.image);
+  }
   const spec: MemberSpec = {
     instanceId,
     name: entry.name,
-    accountId: fleet.accountOf(entry),
-    region: fleet.regionOf(entry),
+    accountId,
+    region,
     image: entry.image,
     platformType: entry.platform,
     source,

@@ -11,6 +11,12 @@
 // state is stopped. When a container whose agent was lost starts again, one run through the
 // executor starts its new agent at once (its boot), instead of leaving it lost until the executor's
 // own restart of the agent comes due.
+//
+// Machine control (Machines): a stop is `docker stop` (SIGTERM, then SIGKILL after
+// STOP_GRACE_SECONDS), a forced stop `docker kill`; a start is `docker start` followed by one run
+// through the executor, which starts the instance's agent, so the instance is Online once it
+// resolves; an image is `docker commit` of the container to ssm-local/image:<imageId>, from which
+// create() makes new containers.
 import type Docker from 'dockerode';
 import type { Services } from '../core/capability.js';
 import {
@@ -22,7 +28,7 @@ import {
   removeContainer,
 } from '../docker/containers.js';
 import { ContainerWatch } from '../docker/container-watch.js';
-import { withTimeout } from '../docker/exec-common.js';
+import { statusCode, withTimeout } from '../docker/exec-common.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import { ensureImage } from '../docker/images.js';
 import type {
@@ -34,7 +40,9 @@ import type {
   Member,
   MemberSpec,
 } from './backend.js';
+import { instanceErrors } from './errors.js';
 import { readFacts } from './facts.js';
+import { dockerImageFor, isImageId, type ImageId } from './images.js';
 import { labelsFor, specFromLabels } from './labels.js';
 
 /** A deregistered instance's container is renamed with this prefix, and never adopted again. */
@@ -42,6 +50,10 @@ export const DEREGISTERED_PREFIX = 'ssm-local-deregistered-';
 // Engine waits (not emulated time), so real timeouts.
 const PING_TIMEOUT_MS = 3000;
 const LIST_TIMEOUT_MS = 10_000;
+/** How long a clean stop lets the machine's processes end before they are killed. */
+export const STOP_GRACE_SECONDS = 10;
+/** How long a started machine's agent has to answer before start() resolves anyway. */
+const BOOT_TIMEOUT_MS = 30_000;
 
 interface Opened {
   fleet: string;
@@ -159,9 +171,14 @@ export class DockerBackend implements FleetBackend {
 
   async create(spec: MemberSpec): Promise<string> {
     const { fleet, watch } = this.current;
-    const image = await ensureImage(this.docker, spec.image, (line) =>
-      this.log(`[image ${spec.image}] ${line}`),
-    );
+    let image: string;
+    if (isImageId(spec.image)) {
+      if (!(await this.hasImage(spec.image))) throw instanceErrors.unknownImage(spec.image);
+      image = dockerImageFor(spec.image);
+    } else {
+      const kind = spec.image;
+      image = await ensureImage(this.docker, kind, (line) => this.log(`[image ${kind}] ${line}`));
+    }
     const containerId = await createInstanceContainer(this.docker, {
       fleet,
       instanceId: spec.instanceId,
@@ -196,6 +213,61 @@ export class DockerBackend implements FleetBackend {
       // gone
     }
     watch.invalidate();
+  }
+
+  async powerOn(member: Member): Promise<void> {
+    const container = this.docker.getContainer(member.containerId);
+    try {
+      await container.start();
+    } catch (error) {
+      // 304: already running.
+      if (statusCode(error) !== 304) throw error;
+    }
+    this.current.watch.invalidate();
+    // One run starts the instance's new agent (its boot), so the instance is Online from now on.
+    await withTimeout(
+      this.executor
+        .exec(member.containerId, { argv: ['true'] })
+        .then((handle) => handle.result)
+        .catch(() => undefined),
+      BOOT_TIMEOUT_MS,
+    ).catch(() => undefined);
+  }
+
+  async powerOff(member: Member, force: boolean): Promise<void> {
+    const container = this.docker.getContainer(member.containerId);
+    try {
+      if (force) await container.kill();
+      else await container.stop({ t: STOP_GRACE_SECONDS });
+    } catch (error) {
+      // 304 (stop) or 409 (kill): not running.
+      if (statusCode(error) !== 304 && statusCode(error) !== 409) throw error;
+    }
+    await container.wait({ condition: 'not-running' }).catch(() => undefined);
+    this.current.watch.invalidate();
+  }
+
+  async captureImage(member: Member, imageId: ImageId, description: string): Promise<void> {
+    const [repo, tag] = dockerImageFor(imageId).split(':') as [string, string];
+    await this.docker.getContainer(member.containerId).commit({
+      repo,
+      tag,
+      comment: description,
+      // A running container is paused while its files are copied (EC2's NoReboot image).
+      pause: true,
+      changes: `LABEL ssm-local.image-id=${imageId} ssm-local.source-instance=${member.instanceId}`,
+    });
+    this.log(`image ${imageId} made from instance ${member.instanceId} (${dockerImageFor(imageId)})`);
+  }
+
+  async hasImage(imageId: ImageId): Promise<boolean> {
+    try {
+      await this.docker.getImage(dockerImageFor(imageId)).inspect();
+      return true;
+    } catch (error) {
+      if (statusCode(error) === 404) return false;
+      throw error;
+    }
   }
 
   async machines(handles: readonly string[]): Promise<Map<string, MachineState>> {

@@ -82,4 +82,36 @@ export const instanceErrors = {
   creationFailed: (reason: string) =>
     new SsmError('DockerUnavailable', `The instance container could not be created: ${reason}`, 503),
   instanceVanished: (instanceId: string) => errors.internal(`instance ${instanceId} vanished`),
+  instanceWasTerminated: (instanceId: string) =>
+    new SsmError('InstanceAlreadyExists', `Instance ${instanceId} was terminated; choose another id.`, 409),
+
+  // ---- Machines (aws:changeInstanceState, aws:createImage): EC2's texts ----
+  /** An instance this account and region does not have (EC2: InvalidInstanceID.NotFound). */
+  unknownMachine: (instanceId: string) =>
+    new SsmError('InvalidInstanceId', `The instance ID '${instanceId}' does not exist`),
+  /** Wording ours: EC2 has no mi- instances. */
+  notAnEc2Instance: (instanceId: string) =>
+    new SsmError(
+      'InvalidInstanceId',
+      `The instance ID '${instanceId}' is not an EC2 instance: on-premises (mi-) machines cannot be started, stopped or imaged.`,
+    ),
+  incorrectState: (instanceId: string, verb: 'started' | 'stopped' | 'imaged') =>
+    new SsmError(
+      'IncorrectInstanceState',
+      `The instance '${instanceId}' is not in a state from which it can be ${verb}.`,
+    ),
+  /** EC2 RunInstances' text for an unknown image. */
+  unknownImage: (imageId: string) =>
+    new SsmError('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`),
+  imageNameTaken: (name: string, imageId: string) =>
+    new SsmError('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI ${imageId}`),
+  /** EC2's constraint on CreateImage's Name. */
+  imageNameMalformed: () =>
+    new SsmError(
+      'InvalidAMIName.Malformed',
+      "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'",
+    ),
+  /** Wording ours. */
+  machineControlUnsupported: (kind: string) =>
+    new SsmError('UnsupportedOperation', `The ${kind} fleet backend cannot start, stop or image machines.`),
 };

@@ -6,20 +6,21 @@
 //       { "name": "onprem-1", "id": "mi-0123456789abcdef0", "iamRole": "SSMServiceRole" } ] }
 //
 // Per instance: name (required), id (i- or mi- with 17 hex digits; generated when absent: i-, or mi-
-// with "hybrid": true), image (only "linux" so far), platform (only "Linux"), tags (object or
-// [{Key, Value}] list), accountId and region (default: the configured defaults), iamRole (mi- only).
+// with "hybrid": true), image ("linux", or the ami- id of an image made from an instance by
+// aws:createImage), platform (only "Linux"), tags (object or [{Key, Value}] list), accountId and
+// region (default: the configured defaults), iamRole (mi- only).
 // "fleet" names the set of containers this file manages (their label), so several emulators or test
 // servers can share one engine without touching each other's instances.
 import { readFileSync } from 'node:fs';
 import type { Tag } from '../core/capability.js';
 import { FLEET_NAME_PATTERN } from '../docker/containers.js';
-import { isImageKind, type ImageKind } from '../docker/images.js';
+import { isInstanceImage, type InstanceImage } from './images.js';
 
 export interface FleetEntry {
   name: string;
   id?: string;
   hybrid: boolean;
-  image: ImageKind;
+  image: InstanceImage;
   platform: 'Linux';
   tags: Tag[];
   accountId?: string;
@@ -72,8 +73,10 @@ export function parseEntry(raw: unknown, where: string): FleetEntry {
   if (id !== undefined && (typeof id !== 'string' || !INSTANCE_ID_PATTERN.test(id))) {
     throw new Error(`${where}: "id" must be i- or mi- followed by 17 lower-case hex digits`);
   }
-  if (typeof image !== 'string' || !isImageKind(image)) {
-    throw new Error(`${where}: "image" must be "linux" (the image built from docker/linux)`);
+  if (typeof image !== 'string' || !isInstanceImage(image)) {
+    throw new Error(
+      `${where}: "image" must be "linux" (the image built from docker/linux) or the id of an image made from an instance (ami- and 17 hex digits)`,
+    );
   }
   if (platform !== 'Linux') throw new Error(`${where}: "platform" must be "Linux" (the only instance image)`);
   if (hybrid !== undefined && typeof hybrid !== 'boolean')

@@ -162,6 +162,12 @@ export class InstanceFleet implements Fleet {
     return state.deregistered[instanceId] !== undefined;
   }
 
+  /** Terminated through Machines: never adopted or created again. */
+  isTerminated(instanceId: string, accountId: string, region: string): boolean {
+    const state = instancesState(this.services.store.scope(accountId, region));
+    return state.terminated[instanceId] !== undefined;
+  }
+
   // ---- what the operations read ----
 
   /** The member in this account and region (synchronous: for tagging), or undefined. */
@@ -202,6 +208,21 @@ export class InstanceFleet implements Fleet {
     if (!member) return undefined;
     const [live] = await this.view.of([member]);
     return live && isManagedNode(live) ? managedInstance(live) : undefined;
+  }
+
+  // ---- removal (the admin's remove, Machines.terminate) ----
+
+  /** Takes the member out of the fleet (persisted), then removes its machine and everything in it. */
+  async removeMember(member: Member, options: { terminated?: boolean } = {}): Promise<void> {
+    const state = instancesState(this.services.store.scope(member.accountId, member.region));
+    this.members.delete(member.instanceId);
+    delete state.tags[member.instanceId];
+    if (options.terminated) state.terminated[member.instanceId] = this.services.clock.now().getTime();
+    await this.services.store.persist();
+    await this.track(this.backend.remove(member));
+    this.log(
+      `instance ${member.instanceId} (${member.name}) ${options.terminated ? 'terminated' : 'removed'}`,
+    );
   }
 
   // ---- deregistration (DeregisterManagedInstance) ----

@@ -1,9 +1,11 @@
 // Managed instances as real Docker containers: the fleet (fleet file + admin endpoint + CLI),
 // DescribeInstanceInformation, GetConnectionStatus, DeregisterManagedInstance, hybrid activations
 // and ManagedInstance tags. Provides the Fleet (FLEET), the executor that runs processes in the
-// instances (EXECUTOR) and the fleet's administration (FLEET_ADMIN) for Run Command, the admin
-// routes and the capabilities after it. Where instances live is a backend (backend.ts): Docker by
-// default, or a MemoryFleet given by a test, with a fake executor, to run without an engine.
+// instances (EXECUTOR), the fleet's administration (FLEET_ADMIN) and EC2-style control of the
+// instances' machines (MACHINES: start, stop, terminate, create an image) for Run Command, the admin
+// routes, Automation and the capabilities after it. Where instances live is a backend (backend.ts):
+// Docker by default, or a MemoryFleet given by a test, with a fake executor, to run without an
+// engine.
 //
 // What differs from real SSM:
 // - Instances are Docker containers of the image built from docker/linux (Debian bookworm); only
@@ -51,6 +53,20 @@
 // - DescribeInstanceInformation: an InstanceIds filter naming a well-formed but unknown id simply
 //   matches nothing (a malformed id is InvalidInstanceId); the default page size is 50.
 // - The executor keeps at most 8 MiB of each output stream of a process (memory protection).
+// - Machines (Automation's aws:changeInstanceState and aws:createImage) control only i- instances;
+//   an mi- id is InvalidInstanceId. Stopping is `docker stop` with a 10 s grace (Force: `docker
+//   kill`), starting is `docker start` and resolves once the instance's agent answers (EC2's
+//   pending lasts that long); there are no instance or system status checks. Terminating removes
+//   the container and the instance at once (no shutting-down period); the instance id is remembered
+//   as terminated (a fleet file entry with that id is not created again; one without an id is, with
+//   a new id, at the next start).
+// - An image (aws:createImage) is the container committed as the Docker image
+//   ssm-local/image:<ami-id>; unless NoReboot, a running instance is stopped for it and started
+//   again, as EC2 does. It is `available` once the call returns (no pending period), has no
+//   snapshots or block device mappings, and is usable only by this account and region
+//   (FleetAdmin.add / the fleet file `image`). Image names are unique per account and region, as on
+//   EC2. Images are never deregistered: remove them with `docker rmi` (ssm-local then calls the id
+//   unknown).
 // - Instances belong to one account and region (fleet file accountId/region, default the
 //   configured ones); a registered instance belongs to its activation's account and region.
 import Docker from 'dockerode';
@@ -59,13 +75,14 @@ import { AgentExecutor } from '../docker/agent-executor.js';
 import type { InstanceExecutor } from '../docker/executor.js';
 import { createActivation, deleteActivation, describeActivations } from './activations.js';
 import { FleetAdministration } from './admin.js';
-import { EXECUTOR, FLEET, FLEET_ADMIN } from './api.js';
+import { EXECUTOR, FLEET, FLEET_ADMIN, MACHINES } from './api.js';
 import type { FleetBackend } from './backend.js';
 import { deregisterManagedInstance, getConnectionStatus } from './connection.js';
 import { describeInstanceInformation } from './describe-instance-information.js';
 import { DockerBackend } from './docker-backend.js';
 import { instanceErrors } from './errors.js';
 import { InstanceFleet } from './fleet.js';
+import { FleetMachines } from './machines.js';
 import { instancesState } from './state.js';
 
 export type { FleetBackend, MachineStatus } from './backend.js';
@@ -101,7 +118,7 @@ export function instancesCapability(options: InstancesOptions = {}): Capability 
 
   return {
     name: 'instances',
-    provides: [FLEET, EXECUTOR, FLEET_ADMIN],
+    provides: [FLEET, EXECUTOR, FLEET_ADMIN, MACHINES],
     handlers: {
       DescribeInstanceInformation: describeInstanceInformation(current),
       GetConnectionStatus: getConnectionStatus(current),
@@ -124,6 +141,7 @@ export function instancesCapability(options: InstancesOptions = {}): Capability 
       services.registry.provide(FLEET, fleet);
       services.registry.provide(EXECUTOR, executor);
       services.registry.provide(FLEET_ADMIN, new FleetAdministration(fleet));
+      services.registry.provide(MACHINES, new FleetMachines(fleet));
       fleet.start();
     },
     async stop() {

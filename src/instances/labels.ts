@@ -3,9 +3,9 @@
 // names, accounts, regions and tags.
 import type { Tag } from '../core/capability.js';
 import { LABEL } from '../docker/containers.js';
-import { isImageKind } from '../docker/images.js';
 import type { MemberSpec } from './backend.js';
 import { INSTANCE_ID_PATTERN } from './fleet-file.js';
+import { isInstanceImage } from './images.js';
 
 export function labelsFor(fleet: string, spec: MemberSpec): Record<string, string> {
   return {
@@ -31,7 +31,7 @@ export function specFromLabels(
 ): MemberSpec | undefined {
   const instanceId = labels[LABEL.instanceId] ?? '';
   const image = labels[LABEL.image] ?? 'linux';
-  if (!INSTANCE_ID_PATTERN.test(instanceId) || !isImageKind(image)) return undefined;
+  if (!INSTANCE_ID_PATTERN.test(instanceId) || !isInstanceImage(image)) return undefined;
   let labelTags: Tag[];
   try {
     const parsed = JSON.parse(labels[LABEL.tags] ?? '[]') as unknown;

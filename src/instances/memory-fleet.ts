@@ -9,6 +9,10 @@
 //   fleet.setState('i-0123456789abcdef0', 'stopped'); // stopped: an i- instance leaves the listings
 //
 // The same MemoryFleet handed to a second server is adopted again, like containers after a restart.
+//
+// Machine control (Machines) flips the records: a start makes the machine online (and tells the
+// fleet, as a container's start does), a stop makes it stopped; an image is a record of the
+// machine's facts, from which create() makes new machines.
 import type { Services, Tag } from '../core/capability.js';
 import { hostnameFor } from '../docker/containers.js';
 import type {
@@ -22,7 +26,9 @@ import type {
   PlatformType,
 } from './backend.js';
 import { withNameTag } from './creation.js';
+import { instanceErrors } from './errors.js';
 import { INSTANCE_ID_PATTERN, parseTags } from './fleet-file.js';
+import { isImageId, type ImageId } from './images.js';
 
 /** An instance of a MemoryFleet, as a test declares it. */
 export interface MemoryInstance {
@@ -77,6 +83,8 @@ export class MemoryFleet implements FleetBackend {
   private services: Services | undefined;
   private engineUp = true;
   private readonly startListeners: Array<(handle: string) => void> = [];
+  /** Images made by captureImage: the facts of the machine they were made from. */
+  private readonly images = new Map<ImageId, MachineFacts>();
 
   constructor(instances: MemoryInstance[] = [], options: { fleet?: string } = {}) {
     this.defaultFleetName = options.fleet ?? 'memory';
@@ -195,14 +203,40 @@ export class MemoryFleet implements FleetBackend {
 
   async create(spec: MemberSpec): Promise<string> {
     const handle = spec.instanceId;
+    let fromImage: MachineFacts = {};
+    if (isImageId(spec.image)) {
+      const facts = this.images.get(spec.image);
+      if (!facts) throw instanceErrors.unknownImage(spec.image);
+      fromImage = facts;
+    }
     this.byHandle.set(handle, {
       instanceId: spec.instanceId,
       member: { ...spec, containerId: handle },
       state: 'online',
-      facts: { computerName: hostnameFor(spec.name, spec.instanceId) },
+      facts: { ...fromImage, computerName: hostnameFor(spec.name, spec.instanceId) },
       detached: false,
     });
     return handle;
+  }
+
+  async powerOn(member: Member): Promise<void> {
+    if (this.byHandle.get(member.containerId)?.state === 'stopped')
+      this.setState(member.instanceId, 'online');
+  }
+
+  async powerOff(member: Member): Promise<void> {
+    if (this.byHandle.get(member.containerId)?.state !== 'stopped')
+      this.setState(member.instanceId, 'stopped');
+  }
+
+  async captureImage(member: Member, imageId: ImageId): Promise<void> {
+    const facts = this.byHandle.get(member.containerId)?.facts ?? {};
+    const { computerName: _, ...kept } = facts;
+    this.images.set(imageId, kept);
+  }
+
+  async hasImage(imageId: ImageId): Promise<boolean> {
+    return this.images.has(imageId);
   }
 
   async remove(member: Member): Promise<void> {

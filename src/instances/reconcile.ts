@@ -1,6 +1,7 @@
 // Start-up reconciliation: adopt the machines this fleet made before (kept across restarts, so
 // instances keep their ids and files), then create those the fleet file declares and that are
-// missing, a few at a time. An instance deregistered earlier is neither adopted nor created again.
+// missing, a few at a time. An instance deregistered or terminated earlier is neither adopted nor
+// created again.
 import { createInstance } from './creation.js';
 import type { InstanceFleet } from './fleet.js';
 
@@ -11,6 +12,7 @@ export async function reconcile(fleet: InstanceFleet): Promise<void> {
   fleet.state = { up: true, detail: `fleet "${name}": adopting containers` };
   for (const { member, online } of await fleet.backend.adopt()) {
     if (fleet.isDeregistered(member.instanceId, member.accountId, member.region)) continue;
+    if (fleet.isTerminated(member.instanceId, member.accountId, member.region)) continue;
     fleet.members.set(member.instanceId, member);
     if (online) void fleet.track(fleet.backend.facts(member, { state: 'online' }));
   }
@@ -18,6 +20,10 @@ export async function reconcile(fleet: InstanceFleet): Promise<void> {
     if (entry.id) {
       if (fleet.isDeregistered(entry.id, fleet.accountOf(entry), fleet.regionOf(entry))) {
         fleet.log(`fleet entry ${entry.id} was deregistered; not recreating it`);
+        return false;
+      }
+      if (fleet.isTerminated(entry.id, fleet.accountOf(entry), fleet.regionOf(entry))) {
+        fleet.log(`fleet entry ${entry.id} was terminated; not recreating it`);
         return false;
       }
       return !fleet.members.has(entry.id);

@@ -1,8 +1,10 @@
 // What the instances capability keeps in the store, per account and region. The instances
 // themselves are Docker containers (their labels say which account and region they belong to); the
-// store keeps what the API changes: tags edited on managed instances, deregistrations, activations.
+// store keeps what the API changes: tags edited on managed instances, deregistrations, activations,
+// terminated EC2 instances and the images made from instances (Machines).
 import { createHash } from 'node:crypto';
 import type { Tag } from '../core/capability.js';
+import type { MachineImage } from './api.js';
 import type { RegionScope } from '../store/store.js';
 
 export interface ActivationRecord {
@@ -33,6 +35,10 @@ export interface InstancesState {
   activations: Record<string, ActivationRecord>;
   /** Deleted activation id -> epoch milliseconds (DeleteActivation then answers InvalidActivation). */
   deletedActivations: Record<string, number>;
+  /** Terminated i- instance id -> epoch milliseconds (Machines.state answers `terminated`). */
+  terminated: Record<string, number>;
+  /** Images made from instances (Machines.createImage), by image id. */
+  images: Record<string, MachineImage>;
 }
 
 export const STATE_KEY = 'instances';
@@ -43,11 +49,15 @@ export function instancesState(scope: RegionScope): InstancesState {
     deregistered: {},
     activations: {},
     deletedActivations: {},
+    terminated: {},
+    images: {},
   }));
   // Documents written by older builds may lack newer members.
   state.tags ??= {};
   state.deregistered ??= {};
   state.activations ??= {};
   state.deletedActivations ??= {};
+  state.terminated ??= {};
+  state.images ??= {};
   return state;
 }

@@ -14,6 +14,7 @@ import { validateInput } from '../protocol/validate.js';
 import { parseJsonObject } from './body.js';
 import { mountClockAdmin } from './admin-clock.js';
 import { mountInstanceAdmin } from './admin-instances.js';
+import { mountConsole } from '../ui/route.js';
 
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -56,6 +57,7 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
 
   mountInstanceAdmin(app, runtime);
   mountClockAdmin(app, runtime);
+  mountConsole(app, runtime);
 
   app.post('/', async (c) => {
     const requestId = services.ids.uuid();

@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheet a module imports (main.tsx: import './styles.css').
+declare module '*.css';
