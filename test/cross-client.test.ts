@@ -148,6 +148,71 @@ describe.skipIf(!awsCli)('AWS CLI', () => {
     );
     expect((error as { stderr: string }).stderr).toContain('(AssociationDoesNotExist)');
   }, 120_000);
+  it('runs a runbook: start, step executions, the execution list and a stop', async () => {
+    await aws(
+      'ssm',
+      'create-document',
+      '--name',
+      'Cli-Runbook',
+      '--document-type',
+      'Automation',
+      '--content',
+      JSON.stringify({
+        schemaVersion: '0.3',
+        parameters: { Wait: { type: 'String', default: 'PT0S' } },
+        mainSteps: [
+          { name: 'first', action: 'aws:sleep', inputs: { Duration: '{{ Wait }}' } },
+          { name: 'second', action: 'aws:pause', inputs: {} },
+        ],
+      }),
+    );
+    const { AutomationExecutionId: id } = (await aws(
+      'ssm',
+      'start-automation-execution',
+      '--document-name',
+      'Cli-Runbook',
+      '--parameters',
+      'Wait=PT0S',
+    )) as { AutomationExecutionId: string };
+    let execution: {
+      AutomationExecutionStatus: string;
+      StepExecutions: { StepName: string; StepStatus: string }[];
+    };
+    for (;;) {
+      execution = (
+        (await aws('ssm', 'get-automation-execution', '--automation-execution-id', id)) as {
+          AutomationExecution: typeof execution;
+        }
+      ).AutomationExecution;
+      if (execution.AutomationExecutionStatus === 'Waiting') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(execution.StepExecutions.map((s) => [s.StepName, s.StepStatus])).toEqual([
+      ['first', 'Success'],
+      ['second', 'Waiting'],
+    ]);
+    const listed = (await aws(
+      'ssm',
+      'describe-automation-executions',
+      '--filters',
+      'Key=DocumentNamePrefix,Values=Cli-',
+    )) as { AutomationExecutionMetadataList: { AutomationExecutionId: string }[] };
+    expect(listed.AutomationExecutionMetadataList.map((e) => e.AutomationExecutionId)).toEqual([id]);
+    await aws('ssm', 'stop-automation-execution', '--automation-execution-id', id, '--type', 'Cancel');
+    const steps = (await aws(
+      'ssm',
+      'describe-automation-step-executions',
+      '--automation-execution-id',
+      id,
+    )) as {
+      StepExecutions: { StepName: string; StepStatus: string }[];
+    };
+    expect(steps.StepExecutions.map((s) => s.StepStatus)).toEqual(['Success', 'Cancelled']);
+    const error = await aws('ssm', 'start-automation-execution', '--document-name', 'Cli-Missing').catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((error as { stderr: string }).stderr).toContain('(AutomationDefinitionNotFoundException)');
+  }, 120_000);
 });
 
 describe.skipIf(!boto3Available)('boto3', () => {
@@ -180,4 +245,21 @@ describe.skipIf(!boto3Available)('boto3', () => {
     expect(seen.patchGroups).toEqual(['boto3-group']);
     expect(seen.deleteInUse).toBe('ResourceInUseException');
   });
+
+  it('runs a runbook with an approval, pages executions, and raises the Automation errors', async () => {
+    const script = fileURLToPath(new URL('./support/boto3_automation.py', import.meta.url));
+    const { stdout } = await run('python3', [script, server.endpoint]);
+    const seen = JSON.parse(stdout) as Record<string, unknown>;
+    expect(seen.waiting).toBe('Waiting');
+    expect(seen.status).toBe('Success');
+    expect(seen.outputs).toEqual({ 'approve.ApprovalStatus': ['Approved'] });
+    expect(seen.steps).toEqual([
+      ['approve', 'Success'],
+      ['done', 'Success'],
+    ]);
+    expect(seen.listed).toBe(8);
+    expect(seen.missing).toBe('AutomationDefinitionNotFoundException');
+    expect(seen.badParameter).toBe('InvalidAutomationExecutionParametersException');
+    expect(seen.unknown).toBe('AutomationExecutionNotFoundException');
+  }, 60_000);
 });

@@ -8,11 +8,17 @@ import { StepFailure, type ActionDefinition, type ActionResult, type ActionRun }
 import type { StepDefinition, StepRecord } from '../state.js';
 import { Aborted, LiveExecution, sleepOn, whenAborted } from './live.js';
 import { inputsView, outputStrings, resolve, type VariableScope } from './variables.js';
+import { WAIT_DEFAULT_TIMEOUT_SECONDS } from '../actions/aws-api.js';
 
 const GUIDE = 'Please refer to Automation Service Troubleshooting Guide for more diagnosis details.';
 const STAGE = 'Execute/Cancelling action';
-/** aws:approve waits 7 days unless the step says otherwise (its reference page). */
-const DEFAULT_TIMEOUT_SECONDS: Record<string, number> = { 'aws:approve': 604_800 };
+// The defaults AWS documents for actions that wait (their reference pages: aws:approve waits 7 days):
+// a step without timeoutSeconds otherwise waits as long as its action does.
+const DEFAULT_TIMEOUT_SECONDS: Record<string, number> = {
+  'aws:approve': 604_800,
+  'aws:changeInstanceState': 3_600,
+  'aws:waitForAwsResourceProperty': WAIT_DEFAULT_TIMEOUT_SECONDS,
+};
 export const RESTART_MESSAGE = 'The step was interrupted by an emulator restart.';
 
 export type StepOutcome =
