@@ -1,8 +1,18 @@
 // Automation: runbooks (documents of type Automation, schema 0.3) run by a real engine against the
 // Docker fleet and the emulator's own state (model.ts describes the parts).
 //
-// What differs from real SSM:
-// - (filled in by the engine, the handlers and the actions)
+// What differs from real SSM: each part's header says it for its own work (engine/index.ts for
+// starting, stepping, signals, quotas and restarts; handlers/ for the listings; actions/instances.ts,
+// actions/script/index.ts, actions/aws-api.ts, actions/branch.ts and actions/select.ts for the
+// actions). In short:
+// - Every action really acts: commands run in the containers, scripts in a runner container,
+//   instance state changes stop, start and remove containers, images are committed containers, API
+//   calls reach the emulator's own API (Service ssm only; other services fail the step).
+// - Runbooks are checked when started, not when created; most error texts are ours where AWS's are
+//   not recorded. Executions are kept without AWS's 30-day retention.
+// - One caller per account (arn:aws:iam::<account>:user/ssm-local): approvals count signals, not
+//   distinct approvers. No cross-account or multi-Region runs (TargetLocations), no CloudWatch, no
+//   notifications, no Change Manager.
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';
 import { RUN_COMMAND } from '../commands/api.js';
 import { DOCUMENTS } from '../documents/api.js';
