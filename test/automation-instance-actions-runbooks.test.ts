@@ -18,7 +18,12 @@ import { analyse, parseContent } from '../src/documents/content.js';
 import { FLEET_ADMIN, MACHINES, type Machines } from '../src/instances/api.js';
 import { MemoryFleet } from '../src/instances/index.js';
 import { eventually, runShell, settled } from './commands-helpers.js';
-import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import {
+  requireDocker,
+  startDockerTestServer,
+  type DockerTestServer,
+  removeImages,
+} from './support/docker.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const RUNBOOKS = ['AWS-StopEC2Instance', 'AWS-StartEC2Instance', 'AWS-RestartEC2Instance', 'AWS-CreateImage'];
@@ -152,11 +157,7 @@ describe.skipIf(!hasDocker)('the EC2 runbooks against containers', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    for (const image of images)
-      await server?.docker
-        .getImage(image)
-        .remove({ force: true })
-        .catch(() => undefined);
+    if (server) await removeImages(server.docker, images);
   });
 
   it('restarts the instance with AWS-RestartEC2Instance: a new boot, Online after', async () => {

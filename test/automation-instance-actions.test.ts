@@ -15,7 +15,12 @@ import {
 } from '../src/automation/model.js';
 import { MACHINES, type Machines } from '../src/instances/api.js';
 import { eventually, getCommand } from './commands-helpers.js';
-import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import {
+  requireDocker,
+  startDockerTestServer,
+  type DockerTestServer,
+  removeImages,
+} from './support/docker.js';
 import { errorOf } from './support/server.js';
 
 const hasDocker = await requireDocker('automation instance actions');
@@ -92,11 +97,7 @@ describe.skipIf(!hasDocker)('Automation instance actions', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    for (const image of images)
-      await server?.docker
-        .getImage(image)
-        .remove({ force: true })
-        .catch(() => undefined);
+    if (server) await removeImages(server.docker, images);
   });
 
   const action = (name: string) => actions[name]!;

@@ -5,7 +5,12 @@ import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MACHINES, type Machines } from '../src/instances/api.js';
 import { runShell, settled } from './commands-helpers.js';
-import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
+import {
+  requireDocker,
+  startDockerTestServer,
+  type DockerTestServer,
+  removeImages,
+} from './support/docker.js';
 import { errorOf } from './support/server.js';
 
 const hasDocker = await requireDocker('machines');
@@ -27,11 +32,7 @@ describe.skipIf(!hasDocker)('Machines over Docker containers', () => {
   });
   afterAll(async () => {
     await server?.stop();
-    for (const image of images)
-      await server?.docker
-        .getImage(image)
-        .remove({ force: true })
-        .catch(() => undefined);
+    if (server) await removeImages(server.docker, images);
   });
 
   const pingStatus = async (instanceId: string) =>

@@ -185,3 +185,13 @@ export async function startDockerTestServer(options: DockerTestOptions = {}): Pr
     throw error;
   }
 }
+
+/** Removes the images a test made (aws:createImage, Machines.createImage); missing ones are fine. */
+export async function removeImages(docker: Docker, images: readonly string[]): Promise<void> {
+  for (const image of images) {
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
