@@ -17,10 +17,16 @@
 // the navigation. Styles go in styles.css (classes, no inline colours: contrast is checked there).
 // A browser test goes in test/ui-<name>.test.ts with test/support/browser.ts.
 import type { FunctionComponent } from 'preact';
+import { AutomationPage } from './pages/automation.js';
+import { CompliancePage } from './pages/compliance.js';
 import { DocumentsPage } from './pages/documents.js';
 import { FleetPage } from './pages/fleet.js';
+import { InventoryPage } from './pages/inventory.js';
 import { ParametersPage } from './pages/parameters.js';
+import { PatchPage } from './pages/patch.js';
 import { RunCommandPage } from './pages/run-command.js';
+import { SessionsPage } from './pages/sessions.js';
+import { StateManagerPage } from './pages/state-manager.js';
 
 export interface PageProps {
   /** The query after the page's path in the URL hash (#/run-command?command=<id>). */
@@ -40,4 +46,10 @@ export const PAGES: readonly PageDefinition[] = [
   { path: 'run-command', title: 'Run Command', component: RunCommandPage },
   { path: 'parameters', title: 'Parameter Store', component: ParametersPage },
   { path: 'documents', title: 'Documents', component: DocumentsPage },
+  { path: 'state-manager', title: 'State Manager', component: StateManagerPage },
+  { path: 'inventory', title: 'Inventory', component: InventoryPage },
+  { path: 'compliance', title: 'Compliance', component: CompliancePage },
+  { path: 'patch', title: 'Patch', component: PatchPage },
+  { path: 'automation', title: 'Automation', component: AutomationPage },
+  { path: 'sessions', title: 'Sessions', component: SessionsPage },
 ];
