@@ -121,7 +121,7 @@ function AddInstance({ onAdded }: { onAdded: () => void }) {
       <Field label="Tags" hint="Key=Value, one a line">
         {(p) => <textarea {...p} rows={2} value={tags} onInput={(e) => setTags(e.currentTarget.value)} />}
       </Field>
-      <Field label="Image" hint="optional: linux (default), or a Docker image">
+      <Field label="Image" hint="optional: linux (default), or an image id (ami-…) made by aws:createImage">
         {(p) => (
           <input {...p} value={image} placeholder="linux" onInput={(e) => setImage(e.currentTarget.value)} />
         )}
