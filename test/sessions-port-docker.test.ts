@@ -20,6 +20,14 @@ function httpGet(connection: TargetConnection, path: string): Promise<string> {
   });
 }
 
+const BANNER_ON_LOOPBACK = [
+  'import socket',
+  's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+  "s.bind(('127.0.0.1', 8002)); s.listen(5)",
+  'while True:',
+  "    c, _ = s.accept(); c.sendall(b'SSH-2.0-Loopback_1.0\\r\\n')",
+].join('\n');
+
 async function inContainer(docker: Docker, containerId: string, script: string): Promise<void> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: ['/bin/sh', '-c', script] });
   await exec.start({ Detach: true });
@@ -38,11 +46,13 @@ describe.skipIf(!hasDocker)('port backend: reaching a real container', () => {
       containerId,
       'mkdir -p /srv/www && echo hello-from-the-instance > /srv/www/hello.txt && cd /srv/www && ' +
         '(nohup python3 -m http.server 8000 >/dev/null 2>&1 &) && ' +
-        '(nohup python3 -m http.server 8001 --bind 127.0.0.1 >/dev/null 2>&1 &)',
+        '(nohup python3 -m http.server 8001 --bind 127.0.0.1 >/dev/null 2>&1 &) && ' +
+        // A server-first protocol on the loopback only: a banner as soon as a client connects.
+        `(nohup python3 -c "${BANNER_ON_LOOPBACK}" >/dev/null 2>&1 &)`,
     );
     // Wait for both servers (through the relay, which sees the loopback).
     const deadline = Date.now() + 20_000;
-    for (const port of [8000, 8001]) {
+    for (const port of [8000, 8001, 8002]) {
       for (;;) {
         try {
           (await relayConnect(docker, containerId, '127.0.0.1', port)).close();
@@ -69,6 +79,21 @@ describe.skipIf(!hasDocker)('port backend: reaching a real container', () => {
   it('resolves a remote host name as the container does (its own host name here)', async () => {
     const connect = await dialer.connector(containerId, 'port-box', 8000);
     expect(await httpGet(await connect(), '/hello.txt')).toMatch(/hello-from-the-instance/);
+  });
+
+  it('keeps a relayed server-first banner that comes before anyone listens', async () => {
+    const connection = await relayConnect(docker, containerId, '127.0.0.1', 8002);
+    // The banner comes at once (often in the same read as the relay's `connected`); listen late.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const chunks: Buffer[] = [];
+    connection.onData((bytes) => chunks.push(bytes));
+    const deadline = Date.now() + 5000;
+    while (!Buffer.concat(chunks).toString().includes('SSH-2.0-Loopback_1.0\r\n')) {
+      if (Date.now() > deadline)
+        throw new Error(`no banner: ${JSON.stringify(Buffer.concat(chunks).toString())}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    connection.close();
   });
 
   it('answers the agent messages for a closed port and an unknown host', async () => {

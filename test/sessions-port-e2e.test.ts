@@ -4,10 +4,12 @@
 // client disconnects, Flag 2 on Ctrl-C).
 import {
   DescribeSessionsCommand,
+  ResumeSessionCommand,
   StartSessionCommand,
   TerminateSessionCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION_FOR_SESSIONS } from '../src/sessions/model.js';
 import { runShell, settled } from './commands-helpers.js';
@@ -47,6 +49,7 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
       [
         'mkdir -p /srv/www && echo hello-from-the-instance > /srv/www/hello.txt',
         'echo second-file > /srv/www/two.txt',
+        'head -c 20971520 /dev/urandom > /srv/www/big.bin',
         `cat > /srv/banner.py <<'EOF'\n${BANNER_SERVER}\nEOF`,
         'cd /srv/www && setsid nohup python3 -m http.server 8000 >/dev/null 2>&1 < /dev/null &',
         'setsid nohup python3 /srv/banner.py >/dev/null 2>&1 < /dev/null &',
@@ -58,6 +61,24 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
     expect(invocation.Status, invocation.StandardErrorContent).toBe('Success');
   });
   afterAll(async () => server?.stop());
+
+  /** The SHA-256 of /srv/www/big.bin, as the instance computes it. */
+  async function bigFileDigest(): Promise<string> {
+    const container = server.docker.getContainer(server.instances[0]!.containerId);
+    const exec = await container.exec({
+      Cmd: ['sha256sum', '/srv/www/big.bin'],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    let said = '';
+    stream.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
+    await new Promise((resolve) => stream.on('end', resolve));
+    // (The exec's output comes in the engine's multiplexed frames: a header before the line.)
+    const digest = /([0-9a-f]{64}) {2}\/srv/.exec(said)?.[1];
+    if (!digest) throw new Error(`no digest in ${JSON.stringify(said)}`);
+    return digest;
+  }
 
   it('AWS-StartPortForwardingSession: two fetches through one session (Flag 1 between), Flag 2 ends it', async () => {
     const start = await ssm.send(
@@ -90,6 +111,84 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
     expect(closed.SessionId).toBe(start.SessionId);
     const ended = await sessionState(ssm, start.SessionId!, 'History');
     expect(ended?.Status).toBe('Terminated');
+  });
+
+  it('a 20 MiB download arrives byte for byte (large messages, flow control), twice in one session', async () => {
+    const want = await bigFileDigest();
+
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSession',
+        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
+      }),
+    );
+    let chunks: Buffer[] = [];
+    const client = await SessionClient.open(start, { record: false, onOutput: (b) => chunks.push(b) });
+    await client.handshaken;
+    for (const round of [1, 2]) {
+      chunks = [];
+      if (round === 2) client.flag(1); // a new local connection
+      client.send(request('/big.bin'));
+      const body = await client.until(
+        () => {
+          // (Joined only once enough has come: the headers and the file.)
+          if (chunks.reduce((n, b) => n + b.length, 0) < 20 * 1024 * 1024) return undefined;
+          const all = Buffer.concat(chunks);
+          const at = all.indexOf('\r\n\r\n');
+          return at >= 0 && all.length - at - 4 >= 20 * 1024 * 1024 ? all.subarray(at + 4) : undefined;
+        },
+        60_000,
+        'the whole file',
+      );
+      expect(body.length).toBe(20 * 1024 * 1024);
+      expect(createHash('sha256').update(body).digest('hex')).toBe(want);
+    }
+    // Large messages: 20 MiB in far fewer than 320 messages of 64 KiB.
+    expect(client.arrivals.size).toBeLessThan(200);
+    client.flag(2);
+    await client.closed;
+  });
+
+  it('a download survives the socket dropping mid-way: ResumeSession, the same bytes, none twice', async () => {
+    const start = await ssm.send(
+      new StartSessionCommand({
+        Target: target,
+        DocumentName: 'AWS-StartPortForwardingSession',
+        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
+      }),
+    );
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const client = await SessionClient.open(start, {
+      record: false,
+      onOutput: (bytes) => {
+        chunks.push(bytes);
+        received += bytes.length;
+      },
+    });
+    await client.handshaken;
+    client.send(request('/big.bin'));
+    await client.until(() => (received > 3 * 1024 * 1024 ? true : undefined), 30_000, 'some of the file');
+    client.vanish();
+    await expect
+      .poll(async () => (await sessionState(ssm, start.SessionId!, 'Active'))?.Status)
+      .toBe('Disconnected');
+    await client.connect(await ssm.send(new ResumeSessionCommand({ SessionId: start.SessionId! })));
+    const body = await client.until(
+      () => {
+        if (received < 20 * 1024 * 1024) return undefined;
+        const all = Buffer.concat(chunks);
+        const at = all.indexOf('\r\n\r\n');
+        return at >= 0 && all.length - at - 4 >= 20 * 1024 * 1024 ? all.subarray(at + 4) : undefined;
+      },
+      60_000,
+      'the whole file',
+    );
+    expect(body.length).toBe(20 * 1024 * 1024);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(await bigFileDigest());
+    client.flag(2);
+    await client.closed;
   });
 
   it('TerminateSession closes a port session', async () => {

@@ -1,6 +1,7 @@
 // The port backend's relay without Docker: a fake DataChannel and local TCP servers, for the agent's
 // basic-mode behaviour (eager connect, Flag 1 reconnects on the next data, Flag 2 ends, the target
 // closing) and the session properties. The end-to-end suite is sessions-port-docker.test.ts.
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManagedInstance } from '../src/instances/api.js';
@@ -273,6 +274,48 @@ describe('port relay (basic mode)', () => {
     await until(() => channel.sent.length === held + 1, 'one more read');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(channel.sent.length).toBe(held + 1);
+  });
+
+  it('a large download arrives whole and in order, in batches across pauses (direct connection)', async () => {
+    // Reads are gathered into large batches (sent uncopied), and a read that follows a batch handed
+    // out at the end of a turn of the event loop lands where it must.
+    const data = randomBytes(24 * 1024 * 1024 + 12345);
+    const server = await target((socket) => {
+      let at = 0;
+      const pump = () => {
+        while (at < data.length) {
+          const size = 1 + Math.floor(Math.random() * 300_000);
+          const more = socket.write(data.subarray(at, at + size));
+          at += size;
+          if (!more) return;
+          if (Math.random() < 0.2) return void setImmediate(pump);
+        }
+        socket.end();
+      };
+      socket.on('drain', pump);
+      pump();
+    });
+    // A channel whose window closes now and then, for a moment.
+    class SlowChannel extends FakeChannel {
+      override writable(): Promise<void> {
+        return Math.random() < 0.3
+          ? new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)))
+          : Promise.resolve();
+      }
+    }
+    const channel = new SlowChannel();
+    await new PortRelay(channel, server.connector(), 'LocalPortForwarding').start();
+    await until(
+      () => channel.sent.reduce((n, b) => n + b.length, 0) >= data.length,
+      'the whole download',
+      30_000,
+    );
+    const received = Buffer.concat(channel.sent);
+    expect(received.length).toBe(data.length);
+    expect(createHash('sha256').update(received).digest('hex')).toBe(
+      createHash('sha256').update(data).digest('hex'),
+    );
+    expect(Math.max(...channel.sent.map((b) => b.length))).toBeGreaterThan(64 * 1024);
   });
 
   it('stop() closes the connection and ignores what comes after', async () => {

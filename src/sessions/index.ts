@@ -6,10 +6,16 @@
 // - Data channel (channel/): the handshake is always offered (AgentVersion 3.0.196.0; the agent skips it
 //   for Standard_Stream), and a client that never answers it (the ssm-session package) starts at its
 //   first input. Input digests are not checked (AWS's side does not either). No KMS encryption.
+//   Retransmission as the agent's: the oldest unacknowledged message only, after an RTO that follows
+//   the acks' round trip (ours: never under 200 ms). A port session's output goes in messages of up to
+//   1 MiB (the agent's are 1,024 bytes; the plugin takes any size), read from the target in batches.
 // - Shells run as `ssm-user` (created on first use, with passwordless sudo) or runAsDefaultUser when
-//   runAsEnabled (no SSMSessionRunAs tag lookup); `sh` in the user's home, the shell profile typed in
-//   first. NonInteractiveCommands runs without a TTY, stdout and stderr both as PT1 (no StdErr/ExitCode
-//   payloads). Idle timeout counts the client's input only; idle and maximum duration run on the
+//   runAsEnabled (no SSMSessionRunAs tag lookup), root for a commands document's runAsElevated; `sh`
+//   in the user's home, the shell profile typed in first (Standard_Stream only, as the agent does).
+//   InteractiveCommands and NonInteractiveCommands run the document's `linux.commands` with
+//   `sh -c` (the agent: NonInteractiveCommands splits the line shell-like and runs it without a
+//   shell). NonInteractiveCommands runs without a TTY, stdout and stderr both as PT1 (no
+//   StdErr/ExitCode payloads, separateOutputStream is ignored). Idle timeout counts the client's input only; idle and maximum duration run on the
 //   emulator's clock. Ending a session kills its process session in the container.
 // - API (api/): sessions live in memory; a restart forgets them (active and history). History is
 //   kept 30 days, as on AWS.
@@ -31,7 +37,7 @@
 //   with `docker exec` in the container (slower). A connection that fails ends the session with the
 //   agent's "Unable to connect to specified port: ..." as Output, with status Terminated (AWS:
 //   Failed). Denied remote addresses (the agent's DeniedPortForwardingRemoteIPs, the VPC DNS) are
-//   not checked; the target's data is read with no flow control against unacknowledged output.
+//   not checked. The target's data is read no faster than the client acknowledges it (a 4 MiB window).
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';
 import { DOCUMENTS } from '../documents/api.js';
 import { EXECUTOR, FLEET } from '../instances/api.js';

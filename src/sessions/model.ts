@@ -60,7 +60,10 @@ export interface SessionRegistry {
 /** What a backend sees of the data channel (after the handshake). */
 export interface DataChannel {
   readonly session: LiveSession;
-  /** Sends bytes to the client as output_stream_data PT1 (cut into chunks of 1024 bytes), reliably. */
+  /**
+   * Sends bytes to the client as output_stream_data PT1 (cut into chunks of 1024 bytes; of 1 MiB in a
+   * port session), reliably. A buffer from codec's allocPayload is framed in place, uncopied.
+   */
   send(bytes: Buffer): void;
   /**
    * Flow control: resolves once the output not yet acknowledged is back under the channel's window

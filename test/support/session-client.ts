@@ -5,6 +5,7 @@
 // output frame (no ack, so the server must retransmit it), skip one ack, send its input out of
 // order or twice (prepare() then sendFrame()).
 import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import WebSocket from 'ws';
 import {
   MessageType,
@@ -29,6 +30,15 @@ export interface SessionClientOptions {
   dropOutputSeq?: number;
   /** Receive output with this sequence number normally but send no ack for its first arrival. */
   skipAckSeq?: number;
+  /** Check each frame's PayloadDigest, as the plugin does (default true; the bench turns it off). */
+  verifyDigest?: boolean;
+  /**
+   * Keep every message (`messages`) and the output (`output()`) (default true). The bench turns it
+   * off for a download: only `outputBytes` counts what came.
+   */
+  record?: boolean;
+  /** Called with each in-order output payload (the bytes of a download, unchanged). */
+  onOutput?: (bytes: Buffer) => void;
 }
 
 export interface ChannelClosed {
@@ -47,8 +57,11 @@ export interface HandshakeRequest {
 
 export class SessionClient {
   socket!: WebSocket;
-  /** Bytes of every in-order PT1 output message. */
-  private chunks: Buffer[] = [];
+  /** The output so far (in-order PT1 output, decoded as UTF-8 across message boundaries). */
+  private text = '';
+  private readonly decoder = new StringDecoder('utf8');
+  /** Bytes of in-order output so far. */
+  outputBytes = 0;
   /** How many times each output sequence number arrived (a count above 1: retransmitted). */
   readonly arrivals = new Map<number, number>();
   /** Sequence numbers of our input that the server acknowledged (with repeats). */
@@ -113,7 +126,7 @@ export class SessionClient {
   }
 
   output(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    return this.text;
   }
 
   /** Waits until the output so far matches (real time; rejects after timeoutMs). */
@@ -195,10 +208,10 @@ export class SessionClient {
   }
 
   private receive(frame: Buffer): void {
-    const decoded = decode(frame);
+    const decoded = decode(frame, { verifyDigest: this.options.verifyDigest !== false });
     if (!decoded.ok) throw new Error(`the server sent an invalid frame: ${decoded.reason}`);
     const message = decoded.message;
-    this.messages.push(message);
+    if (this.options.record !== false) this.messages.push(message);
     if (message.messageType === MessageType.ack) {
       const ack = parseAck(message);
       if (ack) {
@@ -233,10 +246,10 @@ export class SessionClient {
 
   private process(message: ClientMessage): void {
     this.expected++;
-    const text = message.payload.toString('utf8');
+    const text = () => message.payload.toString('utf8');
     switch (message.payloadType) {
       case PayloadType.HandshakeRequest:
-        this.handshakeRequest = JSON.parse(text) as HandshakeRequest;
+        this.handshakeRequest = JSON.parse(text()) as HandshakeRequest;
         if (this.options.handshake !== false) {
           const response = {
             ClientVersion: '1.2.677.0',
@@ -249,11 +262,13 @@ export class SessionClient {
         }
         break;
       case PayloadType.HandshakeComplete:
-        this.handshakeComplete = JSON.parse(text) as Record<string, unknown>;
+        this.handshakeComplete = JSON.parse(text()) as Record<string, unknown>;
         this.resolveHandshaken();
         break;
       default:
-        this.chunks.push(message.payload);
+        this.outputBytes += message.payload.length;
+        this.options.onOutput?.(message.payload);
+        if (this.options.record !== false) this.text += this.decoder.write(message.payload);
     }
   }
 }

@@ -29,11 +29,25 @@ import {
 
 /** The agent's StreamDataPayloadSize: output is cut into messages of at most this many bytes. */
 export const CHUNK_BYTES = 1024;
-/** A port session's largest output message. */
-export const PORT_CHUNK_BYTES = 64 * 1024;
-/** Resend an unacknowledged output message this long after it was last sent. */
-const RETRANSMIT_AFTER_MS = 200;
+/**
+ * A port session's largest output message. The plugin takes any size (gorilla/websocket without a
+ * read limit; basic mode writes each payload to its local connection whole), and large messages
+ * carry a download at several times the rate of 64 KiB ones: fewer digests set up, frames and acks.
+ * (The agent's own are 1,024 bytes.)
+ */
+export const PORT_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Retransmission as the agent does it (datachannel.go, the plugin's streaming.go alike): every
+ * RETRANSMIT_CHECK_MS, the oldest unacknowledged output message only is sent again once it is older
+ * than the retransmission timeout, which follows the round trip of the acks (Jacobson: RTT and its
+ * variation smoothed by 1/8 and 1/4, RTO = RTT + max(10 ms, 4 RTTVAR)), from 200 ms, at most 1 s.
+ * (Ours: never under 200 ms either.) Resending every late message at once would, when the client
+ * lags behind a download, send the whole window again and again, and bury the client in duplicates.
+ */
 const RETRANSMIT_CHECK_MS = 100;
+const RTO_INITIAL_MS = 200;
+const RTO_MIN_MS = 200;
+const RTO_MAX_MS = 1000;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
 /** Flow control: output bytes awaiting acks before writable() makes a backend wait (else a fast
@@ -47,6 +61,8 @@ type Phase = 'new' | 'handshaking' | 'starting' | 'running' | 'closing';
 interface Unacked {
   frame: Buffer;
   payloadBytes: number;
+  /** When it was first sent (the round trip's start, as the agent measures it), 0 before. */
+  firstSentAt: number;
   sentAt: number;
 }
 
@@ -67,6 +83,9 @@ export class SessionChannel implements DataChannel {
   private expectedIn = 0;
   private readonly early = new Map<number, ClientMessage>();
   private retransmitTimer: NodeJS.Timeout | undefined;
+  private rttMs = 100;
+  private rttVarMs = 0;
+  private rtoMs = RTO_INITIAL_MS;
   private drainWaiters: Array<() => void> = [];
   private writableWaiters: Array<() => void> = [];
   private readonly inputListeners: Array<(bytes: Buffer) => void> = [];
@@ -313,7 +332,7 @@ export class SessionChannel implements DataChannel {
       payloadType,
       payload,
     });
-    const entry = { frame, payloadBytes: payload.length, sentAt: 0 };
+    const entry = { frame, payloadBytes: payload.length, firstSentAt: 0, sentAt: 0 };
     this.unacked.set(seq, entry);
     this.unackedBytes += payload.length;
     this.transmit(entry);
@@ -324,6 +343,7 @@ export class SessionChannel implements DataChannel {
     if (!socket || socket.readyState !== socket.OPEN) return;
     socket.send(entry.frame);
     entry.sentAt = Date.now();
+    if (entry.firstSentAt === 0) entry.firstSentAt = entry.sentAt;
     // Retransmission measures the real network (acks from a real client), not emulated time: a real
     // timer, unref'd so that it never keeps the process alive.
     if (!this.retransmitTimer) {
@@ -334,8 +354,9 @@ export class SessionChannel implements DataChannel {
 
   private retransmit(): void {
     if (this.unacked.size === 0 || !this.socket) return this.stopRetransmitting();
-    const now = Date.now();
-    for (const [, entry] of this.unacked) if (now - entry.sentAt >= RETRANSMIT_AFTER_MS) this.transmit(entry);
+    // The map keeps sequence order: its first entry is the oldest.
+    const oldest = this.unacked.values().next().value as Unacked;
+    if (Date.now() - oldest.sentAt >= this.rtoMs) this.transmit(oldest);
   }
 
   private stopRetransmitting(): void {
@@ -348,12 +369,21 @@ export class SessionChannel implements DataChannel {
     if (!entry) return;
     this.unacked.delete(seq);
     this.unackedBytes -= entry.payloadBytes;
+    if (entry.firstSentAt > 0) this.measured(Date.now() - entry.firstSentAt);
     if (this.unackedBytes < WINDOW_BYTES) this.releaseWriters();
     if (this.unacked.size > 0) return;
     this.stopRetransmitting();
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  /** A round trip measured on an ack: the retransmission timeout follows it (the agent's formula). */
+  private measured(sampleMs: number): void {
+    this.rttVarMs = 0.75 * this.rttVarMs + 0.25 * Math.abs(this.rttMs - sampleMs);
+    this.rttMs = 0.875 * this.rttMs + 0.125 * sampleMs;
+    const rto = this.rttMs + Math.max(10, 4 * this.rttVarMs);
+    this.rtoMs = Math.min(RTO_MAX_MS, Math.max(RTO_MIN_MS, rto));
   }
 
   private detached(socket: WebSocket): void {

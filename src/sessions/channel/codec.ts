@@ -2,7 +2,8 @@
 // 116-byte header length, the MessageType right-padded with spaces, the message id as a binary UUID
 // with its two 8-byte halves swapped, a SHA-256 digest of the payload, the payload from offset 120.
 // Shared by the server and by the test client (test/support/session-client.ts).
-import { createHash, randomUUID } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 
 export const HEADER_LENGTH = 116;
 export const PAYLOAD_OFFSET = HEADER_LENGTH + 4;
@@ -48,8 +49,31 @@ export interface ClientMessage {
 
 export type MessageInit = Partial<ClientMessage> & Pick<ClientMessage, 'messageType'>;
 
+/** One-shot hashing where the runtime has it (Node 20.12+, 21.7+): cheaper for the many small payloads. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer })
+  .hash;
+
 export function digestOf(payload: Buffer): Buffer {
-  return createHash('sha256').update(payload).digest();
+  return oneShotHash
+    ? oneShotHash('sha256', payload, 'buffer')
+    : crypto.createHash('sha256').update(payload).digest();
+}
+
+/** Random bytes for message ids, drawn from a pool (one randomFillSync per 256 ids). */
+const idPool = Buffer.allocUnsafe(16 * 256);
+let idPoolAt = idPool.length;
+
+/** A random (version 4) UUID written straight into `frame` at `at`, in the wire's swapped halves. */
+function writeRandomId(frame: Buffer, at: number): void {
+  if (idPoolAt === idPool.length) {
+    randomFillSync(idPool);
+    idPoolAt = 0;
+  }
+  idPool.copy(frame, at, idPoolAt, idPoolAt + 16);
+  idPoolAt += 16;
+  // The wire has UUID bytes 8-15 first: byte 8 (the variant, 10xx) at `at`, byte 6 (the version) at `at + 14`.
+  frame[at] = (frame[at]! & 0x3f) | 0x80;
+  frame[at + 14] = (frame[at + 14]! & 0x0f) | 0x40;
 }
 
 /** The 16 bytes of a UUID as the plugin writes them: least-significant half first. */
@@ -60,28 +84,75 @@ function uuidToWire(uuid: string): Buffer {
 }
 
 function uuidFromWire(wire: Buffer): string {
-  const hex = Buffer.concat([wire.subarray(8, 16), wire.subarray(0, 8)]).toString('hex');
+  const hex = wire.toString('hex', 8, 16) + wire.toString('hex', 0, 8);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The 32 bytes of each message type's field (space-padded), made once. */
+const typeFields = new Map<string, Buffer>();
+
+function typeField(messageType: string): Buffer {
+  let field = typeFields.get(messageType);
+  if (!field) {
+    const type = Buffer.from(messageType, 'utf8');
+    if (type.length > 32) throw new Error(`message type too long: ${messageType}`);
+    field = Buffer.alloc(32, 0x20);
+    type.copy(field);
+    if (typeFields.size < 64) typeFields.set(messageType, field);
+  }
+  return field;
+}
+
+/** A non-negative integer below 2^53 as a big-endian 64-bit field (no BigInt). */
+function writeUInt64(frame: Buffer, value: number, at: number): void {
+  frame.writeUInt32BE(Math.floor(value / 0x1_0000_0000), at);
+  frame.writeUInt32BE(value >>> 0, at + 4);
+}
+
+/** The memory of payloads made by allocPayload whose header room is still unused. */
+const withHeaderRoom = new WeakSet<ArrayBufferLike>();
+
+/**
+ * A buffer for a payload with room for the frame's header before it: encode() writes the header
+ * there and sends the payload where it is, uncopied (once: a second encode of it copies).
+ */
+export function allocPayload(size: number): Buffer {
+  const whole = Buffer.allocUnsafeSlow(PAYLOAD_OFFSET + size);
+  withHeaderRoom.add(whole.buffer);
+  return whole.subarray(PAYLOAD_OFFSET);
+}
+
+/** The frame around `payload`: in its header room (allocPayload) when it has some, else a new one. */
+function frameFor(payload: Buffer): { frame: Buffer; copy: boolean } {
+  if (payload.byteOffset === PAYLOAD_OFFSET && withHeaderRoom.delete(payload.buffer)) {
+    return { frame: Buffer.from(payload.buffer, 0, PAYLOAD_OFFSET + payload.length), copy: false };
+  }
+  // Every byte is written: no need to zero it first.
+  return { frame: Buffer.allocUnsafe(PAYLOAD_OFFSET + payload.length), copy: true };
 }
 
 export function encode(init: MessageInit): Buffer {
   const payload = init.payload ?? Buffer.alloc(0);
-  const frame = Buffer.alloc(PAYLOAD_OFFSET + payload.length);
+  const { frame, copy } = frameFor(payload);
   frame.writeUInt32BE(HEADER_LENGTH, 0);
-  const type = Buffer.from(init.messageType, 'utf8');
-  if (type.length > 32) throw new Error(`message type too long: ${init.messageType}`);
-  frame.fill(0x20, 4, 36);
-  type.copy(frame, 4);
+  typeField(init.messageType).copy(frame, 4);
   frame.writeUInt32BE(init.schemaVersion ?? 1, 36);
-  frame.writeBigUInt64BE(BigInt(init.createdDate ?? Date.now()), 40);
-  frame.writeBigInt64BE(BigInt(init.sequenceNumber ?? 0), 48);
-  frame.writeBigUInt64BE(BigInt(init.flags ?? 0), 56);
-  uuidToWire(init.messageId ?? randomUUID()).copy(frame, 64);
+  writeUInt64(frame, init.createdDate ?? Date.now(), 40);
+  const sequenceNumber = init.sequenceNumber ?? 0;
+  if (sequenceNumber >= 0) writeUInt64(frame, sequenceNumber, 48);
+  else frame.writeBigInt64BE(BigInt(sequenceNumber), 48);
+  writeUInt64(frame, init.flags ?? 0, 56);
+  if (init.messageId) uuidToWire(init.messageId).copy(frame, 64);
+  else writeRandomId(frame, 64);
   digestOf(payload).copy(frame, 80);
   frame.writeUInt32BE(init.payloadType ?? 0, 112);
   frame.writeUInt32BE(payload.length, 116);
-  payload.copy(frame, PAYLOAD_OFFSET);
+  if (copy) payload.copy(frame, PAYLOAD_OFFSET);
   return frame;
+}
+
+function readUInt64(frame: Buffer, at: number): number {
+  return frame.readUInt32BE(at) * 0x1_0000_0000 + frame.readUInt32BE(at + 4);
 }
 
 export type DecodeResult = { ok: true; message: ClientMessage } | { ok: false; reason: string };
@@ -102,9 +173,9 @@ export function decode(frame: Buffer, options: { verifyDigest?: boolean } = {}):
   const message: ClientMessage = {
     messageType,
     schemaVersion: frame.readUInt32BE(36),
-    createdDate: Number(frame.readBigUInt64BE(40)),
-    sequenceNumber: Number(frame.readBigInt64BE(48)),
-    flags: Number(frame.readBigUInt64BE(56)),
+    createdDate: readUInt64(frame, 40),
+    sequenceNumber: frame.readInt32BE(48) < 0 ? Number(frame.readBigInt64BE(48)) : readUInt64(frame, 48),
+    flags: readUInt64(frame, 56),
     messageId: uuidFromWire(frame.subarray(64, 80)),
     payloadType: frame.readUInt32BE(112),
     payload: frame.subarray(Math.min(payloadStart, frame.length)),

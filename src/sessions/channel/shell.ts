@@ -61,9 +61,21 @@ function markerOf(sessionId: string): string {
   return `ssm-local-session:${sessionId}`;
 }
 
-/** The session's command lines (the document's `commands` property: a string or a list). */
+/**
+ * The document's shell properties for Linux: AWS-StartInteractiveCommand and
+ * AWS-StartNonInteractiveCommand give them per platform (`properties.linux.commands`, as the agent
+ * reads them: ShellProperties.Linux); a document may also give them flat (`properties.commands`).
+ */
+function linuxProperties(properties: Record<string, unknown>): Record<string, unknown> {
+  const linux = properties.linux;
+  return typeof linux === 'object' && linux !== null && !Array.isArray(linux)
+    ? (linux as Record<string, unknown>)
+    : properties;
+}
+
+/** The session's command lines (the `commands` property: a string or a list). */
 function commandsOf(properties: Record<string, unknown>): string {
-  const commands = properties.commands;
+  const commands = linuxProperties(properties).commands;
   if (Array.isArray(commands)) return commands.map(String).join('\n');
   return typeof commands === 'string' ? commands : '';
 }
@@ -110,6 +122,8 @@ async function runAsRoot(
 }
 
 async function shellUser(docker: Docker, container: Docker.Container, props: Record<string, unknown>) {
+  // runAsElevated (a commands document's Linux properties): the agent's own user, root.
+  if (truthy(linuxProperties(props).runAsElevated)) return 'root';
   if (truthy(props.runAsEnabled)) {
     const user = typeof props.runAsDefaultUser === 'string' ? props.runAsDefaultUser.trim() : '';
     if (!user) throw new Error('RunAs is enabled but no runAsDefaultUser is set');
@@ -133,10 +147,10 @@ async function startShell(
   const user = await shellUser(docker, container, props);
   const interactive = session.sessionType !== 'NonInteractiveCommands';
   // No `exec`: the wrapper that carries the marker stays, as the session's leader.
-  const shell =
-    session.sessionType === 'Standard_Stream'
-      ? 'cd "$HOME" 2>/dev/null; sh; exit $?'
-      : `${commandsOf(props)}\nexit $?`;
+  // The agent runs `sh` for Standard_Stream (and for a commands session without commands), else
+  // `sh -c <commands>`.
+  const commands = session.sessionType === 'Standard_Stream' ? '' : commandsOf(props).trim();
+  const shell = commands ? `${commands}\nexit $?` : 'cd "$HOME" 2>/dev/null; sh; exit $?';
   const exec = await container.exec({
     Cmd: ['/bin/sh', '-c', shell, markerOf(session.sessionId)],
     User: user,
