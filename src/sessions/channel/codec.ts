@@ -5,34 +5,8 @@
 import * as crypto from 'node:crypto';
 import { randomFillSync, randomUUID } from 'node:crypto';
 
-export const HEADER_LENGTH = 116;
-export const PAYLOAD_OFFSET = HEADER_LENGTH + 4;
-
-export const MessageType = {
-  input: 'input_stream_data',
-  output: 'output_stream_data',
-  ack: 'acknowledge',
-  channelClosed: 'channel_closed',
-  startPublication: 'start_publication',
-  pausePublication: 'pause_publication',
-} as const;
-
-export const PayloadType = {
-  Output: 1,
-  Error: 2,
-  Size: 3,
-  Parameter: 4,
-  HandshakeRequest: 5,
-  HandshakeResponse: 6,
-  HandshakeComplete: 7,
-  EncChallengeRequest: 8,
-  EncChallengeResponse: 9,
-  Flag: 10,
-  StdErr: 11,
-  ExitCode: 12,
-} as const;
-
-export const Flag = { DisconnectToPort: 1, TerminateSession: 2, ConnectToPortError: 3 } as const;
+export { Flag, HEADER_LENGTH, MessageType, PAYLOAD_OFFSET, PayloadType } from './wire.js';
+import { HEADER_LENGTH, MessageType, PAYLOAD_OFFSET } from './wire.js';
 
 export interface ClientMessage {
   messageType: string;

@@ -20,29 +20,7 @@
 // address>:4583). UUIDs come from crypto.getRandomValues for the same reason.
 import { sha256 } from '@noble/hashes/sha2.js';
 
-export const HEADER_LENGTH = 116;
-export const PAYLOAD_OFFSET = HEADER_LENGTH + 4;
-
-export const MessageType = {
-  input: 'input_stream_data',
-  output: 'output_stream_data',
-  ack: 'acknowledge',
-  channelClosed: 'channel_closed',
-  startPublication: 'start_publication',
-  pausePublication: 'pause_publication',
-} as const;
-
-export const PayloadType = {
-  Output: 1,
-  Error: 2,
-  Size: 3,
-  HandshakeRequest: 5,
-  HandshakeResponse: 6,
-  HandshakeComplete: 7,
-  Flag: 10,
-  StdErr: 11,
-  ExitCode: 12,
-} as const;
+import { HEADER_LENGTH, MessageType, PAYLOAD_OFFSET, PayloadType } from '../../sessions/channel/wire.js';
 
 /** The session types the plugin runs as a shell (notes §6a). */
 const SHELL_TYPES = new Set(['Standard_Stream', 'InteractiveCommands', 'NonInteractiveCommands']);
