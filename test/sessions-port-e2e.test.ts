@@ -8,13 +8,14 @@ import {
   StartSessionCommand,
   TerminateSessionCommand,
   type SSMClient,
+  type StartSessionCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION_FOR_SESSIONS } from '../src/sessions/model.js';
 import { runShell, settled } from './commands-helpers.js';
 import { startDockerTestServer, requireDocker, type DockerTestServer } from './support/docker.js';
-import { SessionClient } from './support/session-client.js';
+import { SessionClient, type SessionClientOptions } from './support/session-client.js';
 
 const hasDocker = await requireDocker('port forwarding sessions');
 
@@ -80,16 +81,31 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
     return digest;
   }
 
-  it('AWS-StartPortForwardingSession: two fetches through one session (Flag 1 between), Flag 2 ends it', async () => {
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartPortForwardingSession',
-        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
-      }),
-    );
-    const client = await SessionClient.open(start);
+  /** StartSession with a session document, our client connected and through the handshake. */
+  async function openSession(
+    DocumentName: string,
+    Parameters: Record<string, string[]>,
+    options?: SessionClientOptions,
+  ): Promise<{ start: StartSessionCommandOutput; client: SessionClient }> {
+    const start = await ssm.send(new StartSessionCommand({ Target: target, DocumentName, Parameters }));
+    const client = await SessionClient.open(start, options);
     await client.handshaken;
+    return { start, client };
+  }
+
+  /** The HTTP body of a 20 MiB download once it has all come (the chunks joined only then). */
+  function wholeBigFile(chunks: Buffer[], received: number): Buffer | undefined {
+    if (received < 20 * 1024 * 1024) return undefined;
+    const all = Buffer.concat(chunks);
+    const at = all.indexOf('\r\n\r\n');
+    return at >= 0 && all.length - at - 4 >= 20 * 1024 * 1024 ? all.subarray(at + 4) : undefined;
+  }
+
+  it('AWS-StartPortForwardingSession: two fetches through one session (Flag 1 between), Flag 2 ends it', async () => {
+    const { start, client } = await openSession('AWS-StartPortForwardingSession', {
+      portNumber: ['8000'],
+      localPortNumber: ['0'],
+    });
     expect(client.handshakeRequest?.AgentVersion).toBe(AGENT_VERSION_FOR_SESSIONS);
     expect(client.handshakeRequest?.RequestedClientActions[0]?.ActionParameters).toMatchObject({
       SessionType: 'Port',
@@ -116,28 +132,22 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
   it('a 20 MiB download arrives byte for byte (large messages, flow control), twice in one session', async () => {
     const want = await bigFileDigest();
 
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartPortForwardingSession',
-        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
-      }),
-    );
     let chunks: Buffer[] = [];
-    const client = await SessionClient.open(start, { record: false, onOutput: (b) => chunks.push(b) });
-    await client.handshaken;
+    const { client } = await openSession(
+      'AWS-StartPortForwardingSession',
+      { portNumber: ['8000'], localPortNumber: ['0'] },
+      { record: false, onOutput: (b) => chunks.push(b) },
+    );
     for (const round of [1, 2]) {
       chunks = [];
       if (round === 2) client.flag(1); // a new local connection
       client.send(request('/big.bin'));
       const body = await client.until(
-        () => {
-          // (Joined only once enough has come: the headers and the file.)
-          if (chunks.reduce((n, b) => n + b.length, 0) < 20 * 1024 * 1024) return undefined;
-          const all = Buffer.concat(chunks);
-          const at = all.indexOf('\r\n\r\n');
-          return at >= 0 && all.length - at - 4 >= 20 * 1024 * 1024 ? all.subarray(at + 4) : undefined;
-        },
+        () =>
+          wholeBigFile(
+            chunks,
+            chunks.reduce((n, b) => n + b.length, 0),
+          ),
         60_000,
         'the whole file',
       );
@@ -151,23 +161,19 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
   });
 
   it('a download survives the socket dropping mid-way: ResumeSession, the same bytes, none twice', async () => {
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartPortForwardingSession',
-        Parameters: { portNumber: ['8000'], localPortNumber: ['0'] },
-      }),
-    );
     const chunks: Buffer[] = [];
     let received = 0;
-    const client = await SessionClient.open(start, {
-      record: false,
-      onOutput: (bytes) => {
-        chunks.push(bytes);
-        received += bytes.length;
+    const { start, client } = await openSession(
+      'AWS-StartPortForwardingSession',
+      { portNumber: ['8000'], localPortNumber: ['0'] },
+      {
+        record: false,
+        onOutput: (bytes) => {
+          chunks.push(bytes);
+          received += bytes.length;
+        },
       },
-    });
-    await client.handshaken;
+    );
     client.send(request('/big.bin'));
     await client.until(() => (received > 3 * 1024 * 1024 ? true : undefined), 30_000, 'some of the file');
     client.vanish();
@@ -175,16 +181,7 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
       .poll(async () => (await sessionState(ssm, start.SessionId!, 'Active'))?.Status)
       .toBe('Disconnected');
     await client.connect(await ssm.send(new ResumeSessionCommand({ SessionId: start.SessionId! })));
-    const body = await client.until(
-      () => {
-        if (received < 20 * 1024 * 1024) return undefined;
-        const all = Buffer.concat(chunks);
-        const at = all.indexOf('\r\n\r\n');
-        return at >= 0 && all.length - at - 4 >= 20 * 1024 * 1024 ? all.subarray(at + 4) : undefined;
-      },
-      60_000,
-      'the whole file',
-    );
+    const body = await client.until(() => wholeBigFile(chunks, received), 60_000, 'the whole file');
     expect(body.length).toBe(20 * 1024 * 1024);
     expect(createHash('sha256').update(body).digest('hex')).toBe(await bigFileDigest());
     client.flag(2);
@@ -192,15 +189,7 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
   });
 
   it('TerminateSession closes a port session', async () => {
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartPortForwardingSession',
-        Parameters: { portNumber: ['8000'] },
-      }),
-    );
-    const client = await SessionClient.open(start);
-    await client.handshaken;
+    const { start, client } = await openSession('AWS-StartPortForwardingSession', { portNumber: ['8000'] });
     client.send(request('/hello.txt'));
     await client.waitFor(/hello-from-the-instance/);
     await ssm.send(new TerminateSessionCommand({ SessionId: start.SessionId! }));
@@ -208,15 +197,11 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
   });
 
   it('...ToRemoteHost reaches a host as the instance names it', async () => {
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartPortForwardingSessionToRemoteHost',
-        Parameters: { host: ['localhost'], portNumber: ['8000'], localPortNumber: ['0'] },
-      }),
-    );
-    const client = await SessionClient.open(start);
-    await client.handshaken;
+    const { client } = await openSession('AWS-StartPortForwardingSessionToRemoteHost', {
+      host: ['localhost'],
+      portNumber: ['8000'],
+      localPortNumber: ['0'],
+    });
     client.send(request('/hello.txt'));
     await client.waitFor(/hello-from-the-instance/);
     client.flag(2);
@@ -224,15 +209,7 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
   });
 
   it('AWS-StartSSHSession: a server-first banner arrives unasked; the target closing ends the session', async () => {
-    const start = await ssm.send(
-      new StartSessionCommand({
-        Target: target,
-        DocumentName: 'AWS-StartSSHSession',
-        Parameters: { portNumber: ['2222'] },
-      }),
-    );
-    const client = await SessionClient.open(start);
-    await client.handshaken;
+    const { start, client } = await openSession('AWS-StartSSHSession', { portNumber: ['2222'] });
     expect(
       client.handshakeRequest?.RequestedClientActions[0]?.ActionParameters.Properties,
     ).not.toHaveProperty('type');
