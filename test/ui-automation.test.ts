@@ -5,14 +5,7 @@
 import { CreateDocumentCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openConsole,
-  requireChromium,
-  screenshot,
-  UI_TIMEOUT,
-  type ConsolePage,
-} from './support/browser.js';
+import { consolePages, launchBrowser, requireChromium, screenshot, UI_TIMEOUT } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const POLL = { timeout: UI_TIMEOUT };
@@ -48,12 +41,8 @@ const DEPLOY = {
 describe.skipIf(!hasChromium)('the web console: Automation', () => {
   let server: TestServer;
   let browser: Browser;
-  let open: ConsolePage[] = [];
-  const visit = async (hash: string) => {
-    const opened = await openConsole(browser, server.endpoint, hash);
-    open.push(opened);
-    return opened;
-  };
+  const pages = consolePages(() => ({ browser, endpoint: server.endpoint }));
+  const visit = pages.visit;
   const createRunbook = (name: string, content: object) =>
     server.client().send(
       new CreateDocumentCommand({
@@ -72,11 +61,7 @@ describe.skipIf(!hasChromium)('the web console: Automation', () => {
     await browser?.close();
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { errors } of open) expect(errors).toEqual([]);
-    await Promise.all(open.map((o) => o.close()));
-    open = [];
-  });
+  afterEach(() => pages.closeAll());
 
   it('starts a runbook from its form, shows the step graph, and Approve makes it Success', async () => {
     const { page } = await visit('automation');

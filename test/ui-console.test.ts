@@ -4,15 +4,15 @@
 // document's parameters, the clock panel, and accessibility basics (every control labelled, the
 // navigation usable from the keyboard).
 import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  consolePages,
   launchBrowser,
-  openConsole,
   requireChromium,
   screenshot,
   UI_TIMEOUT,
-  type ConsolePage,
+  unlabelledControls,
 } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -20,26 +20,11 @@ import { startTestServer, type TestServer } from './support/server.js';
 const POLL = { timeout: UI_TIMEOUT };
 const hasChromium = requireChromium('web console');
 
-/** Controls with no accessible name (no <label>, aria-label or aria-labelledby). */
-async function unlabelledControls(page: Page): Promise<string[]> {
-  // A string, as it runs in the page (this file is type-checked without the DOM's types).
-  return page.evaluate<string[]>(`
-    [...document.querySelectorAll('input, select, textarea')]
-      .filter((control) => control.type !== 'hidden' && !control.labels?.length
-        && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'))
-      .map((control) => control.outerHTML.slice(0, 120))
-  `);
-}
-
 describe.skipIf(!hasChromium)('the web console (no fleet)', () => {
   let server: TestServer;
   let browser: Browser;
-  let open: ConsolePage[] = [];
-  const visit = async (hash: string) => {
-    const opened = await openConsole(browser, server.endpoint, hash);
-    open.push(opened);
-    return opened;
-  };
+  const pages = consolePages(() => ({ browser, endpoint: server.endpoint }));
+  const visit = pages.visit;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -48,11 +33,7 @@ describe.skipIf(!hasChromium)('the web console (no fleet)', () => {
     await browser?.close();
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { errors } of open) expect(errors).toEqual([]);
-    await Promise.all(open.map((o) => o.close()));
-    open = [];
-  });
+  afterEach(() => pages.closeAll());
 
   it('creates a parameter, edits it, and shows both versions with a line diff', async () => {
     const { page } = await visit('parameters');

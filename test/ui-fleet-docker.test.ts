@@ -4,14 +4,7 @@
 // console's back shows as Stopped without a reload; an instance is added and removed from the page.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openConsole,
-  requireChromium,
-  screenshot,
-  UI_TIMEOUT,
-  type ConsolePage,
-} from './support/browser.js';
+import { consolePages, launchBrowser, requireChromium, screenshot, UI_TIMEOUT } from './support/browser.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 
 /** expect.poll waits 1 s by default: a page's poll, or a clock's advance, may take longer. */
@@ -22,12 +15,8 @@ const hasDocker = hasChromium && (await requireDocker('web console (fleet)'));
 describe.skipIf(!hasChromium || !hasDocker)('the web console on a Docker fleet', () => {
   let server: DockerTestServer;
   let browser: Browser;
-  let open: ConsolePage[] = [];
-  const visit = async (hash: string) => {
-    const opened = await openConsole(browser, server.endpoint, hash);
-    open.push(opened);
-    return opened;
-  };
+  const pages = consolePages(() => ({ browser, endpoint: server.endpoint }));
+  const visit = pages.visit;
   const idOf = (suffix: string) => server.instances.find((i) => i.name.endsWith(suffix))!.instanceId;
 
   beforeAll(async () => {
@@ -46,11 +35,7 @@ describe.skipIf(!hasChromium || !hasDocker)('the web console on a Docker fleet',
     await browser?.close();
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { errors } of open) expect(errors).toEqual([]);
-    await Promise.all(open.map((o) => o.close()));
-    open = [];
-  });
+  afterEach(() => pages.closeAll());
 
   it('shows the fleet Online, with platform, IP, agent version and tags', async () => {
     const { page } = await visit('fleet');

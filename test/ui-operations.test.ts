@@ -11,7 +11,7 @@ import {
   PutComplianceItemsCommand,
   RegisterPatchBaselineForPatchGroupCommand,
 } from '@aws-sdk/client-ssm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { allCapabilities } from '../src/capabilities.js';
 import { RUN_COMMAND } from '../src/commands/api.js';
@@ -31,28 +31,17 @@ import {
   runPatchBaseline,
 } from './patch-states-helpers.js';
 import {
+  consolePages,
   launchBrowser,
-  openConsole,
   requireChromium,
   screenshot,
   UI_TIMEOUT,
-  type ConsolePage,
+  unlabelledControls,
 } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const POLL = { timeout: UI_TIMEOUT };
 const hasChromium = requireChromium('web console (State Manager, Inventory, Compliance, Patch)');
-
-/** Controls with no accessible name (as test/ui-console.test.ts checks the first pages). */
-async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate<string[]>(`
-    [...document.querySelectorAll('input, select, textarea, button')]
-      .filter((control) => control.type !== 'hidden' && !control.labels?.length
-        && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby')
-        && !(control.tagName === 'BUTTON' && control.textContent.trim()))
-      .map((control) => control.outerHTML.slice(0, 120))
-  `);
-}
 
 const WEB_1 = 'i-0000000000000000a';
 const WEB_2 = 'i-0000000000000000b';
@@ -68,12 +57,8 @@ const packages = () => [
 describe.skipIf(!hasChromium)('the web console: State Manager, Inventory, Compliance, Patch', () => {
   let server: TestServer;
   let browser: Browser;
-  let open: ConsolePage[] = [];
-  const visit = async (hash: string) => {
-    const opened = await openConsole(browser, server.endpoint, hash);
-    open.push(opened);
-    return opened;
-  };
+  const pages = consolePages(() => ({ browser, endpoint: server.endpoint }));
+  const visit = pages.visit;
 
   beforeAll(async () => {
     const fleet = new MemoryFleet([
@@ -99,11 +84,7 @@ describe.skipIf(!hasChromium)('the web console: State Manager, Inventory, Compli
     await browser?.close();
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { errors } of open) expect(errors).toEqual([]);
-    await Promise.all(open.map((o) => o.close()));
-    open = [];
-  });
+  afterEach(() => pages.closeAll());
 
   it('shows an association with its status, executions and targets; creates, applies and deletes one', async () => {
     const ssm = server.client();
@@ -337,7 +318,10 @@ describe.skipIf(!hasChromium)('the web console: State Manager, Inventory, Compli
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
       if (opens) await page.getByRole('button', { name: opens }).click();
       await page.locator('.loading').first().waitFor({ state: 'detached' });
-      expect({ path, unlabelled: await unlabelledControls(page) }).toEqual({ path, unlabelled: [] });
+      expect({ path, unlabelled: await unlabelledControls(page, { buttons: true }) }).toEqual({
+        path,
+        unlabelled: [],
+      });
     }
   });
 });

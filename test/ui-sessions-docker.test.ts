@@ -5,14 +5,7 @@
 import { DescribeSessionsCommand } from '@aws-sdk/client-ssm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openConsole,
-  requireChromium,
-  screenshot,
-  UI_TIMEOUT,
-  type ConsolePage,
-} from './support/browser.js';
+import { consolePages, launchBrowser, requireChromium, screenshot, UI_TIMEOUT } from './support/browser.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 
 const POLL = { timeout: UI_TIMEOUT };
@@ -25,12 +18,8 @@ const screen = (page: Page) => page.locator('.shell-terminal .xterm-rows').inner
 describe.skipIf(!hasChromium || !hasDocker)('the web console: Sessions (Docker)', () => {
   let server: DockerTestServer;
   let browser: Browser;
-  let open: ConsolePage[] = [];
-  const visit = async (hash: string) => {
-    const opened = await openConsole(browser, server.endpoint, hash);
-    open.push(opened);
-    return opened;
-  };
+  const pages = consolePages(() => ({ browser, endpoint: server.endpoint }));
+  const visit = pages.visit;
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
@@ -42,11 +31,7 @@ describe.skipIf(!hasChromium || !hasDocker)('the web console: Sessions (Docker)'
     await browser?.close();
     await server?.stop();
   });
-  afterEach(async () => {
-    for (const { errors } of open) expect(errors).toEqual([]);
-    await Promise.all(open.map((o) => o.close()));
-    open = [];
-  });
+  afterEach(() => pages.closeAll());
 
   it('opens a shell in xterm, runs what is typed, and ends the session', async () => {
     const [instance] = server.instances;

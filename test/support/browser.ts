@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -72,4 +73,44 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.evaluate('document.activeElement && document.activeElement.blur()');
   await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true, caret: 'hide' });
+}
+
+/**
+ * The console pages a test file opens: `visit` opens one (openConsole, on the browser and server
+ * `where` names when called); `closeAll`, in afterEach, checks that none had an uncaught error and
+ * closes them.
+ */
+export function consolePages(where: () => { browser: Browser; endpoint: string }): {
+  visit(hash: string): Promise<ConsolePage>;
+  closeAll(): Promise<void>;
+} {
+  let open: ConsolePage[] = [];
+  return {
+    async visit(hash) {
+      const { browser, endpoint } = where();
+      const opened = await openConsole(browser, endpoint, hash);
+      open.push(opened);
+      return opened;
+    },
+    async closeAll() {
+      for (const { errors } of open) expect(errors).toEqual([]);
+      await Promise.all(open.map((o) => o.close()));
+      open = [];
+    },
+  };
+}
+
+/**
+ * Controls with no accessible name (no <label>, aria-label or aria-labelledby); with `buttons`,
+ * buttons too, unless their text names them. A string, as it runs in the page (the tests are
+ * type-checked without the DOM's types).
+ */
+export function unlabelledControls(page: Page, options: { buttons?: boolean } = {}): Promise<string[]> {
+  return page.evaluate<string[]>(`
+    [...document.querySelectorAll('input, select, textarea${options.buttons ? ', button' : ''}')]
+      .filter((control) => control.type !== 'hidden' && !control.labels?.length
+        && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby')
+        && !(control.tagName === 'BUTTON' && control.textContent.trim()))
+      .map((control) => control.outerHTML.slice(0, 120))
+  `);
 }
