@@ -1,14 +1,75 @@
-// A document's parameters as form fields (from DescribeDocument), for the pages that start something
-// with a document other than Run Command: State Manager's new association and Automation's new
-// execution. Values go to the API as Run Command's do (parameterValue): lists of strings, an empty
-// field meaning the document's default.
+// A document's parameters as form fields (from DescribeDocument), for every page that starts
+// something with a document: Run Command's SendCommand, State Manager's new association and
+// Automation's new execution. Values go to the API as SendCommand takes them (parameterValue): lists
+// of strings, an empty field meaning the document's default.
 import type { Output } from './api.js';
 import { Empty, Field, Loading } from './components.js';
-import { parameterValue } from './pages/run-command.js';
 
 export type DocumentParameter = NonNullable<
   NonNullable<Output<'DescribeDocument'>['Document']>['Parameters']
 >[number];
+
+/** A parameter's value as SendCommand takes it (a list of strings), or undefined to use the default. */
+export function parameterValue(type: string | undefined, text: string): string[] | undefined {
+  if (type === 'StringList') {
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    return lines.length ? lines : undefined;
+  }
+  return text.trim() === '' ? undefined : [text];
+}
+
+/** One parameter as a form field: a select for Boolean, a text area for lists and maps. */
+export function ParameterField({
+  parameter,
+  value,
+  onChange,
+}: {
+  parameter: DocumentParameter;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  // The SDK's type names only String and StringList; documents declare more (Boolean, Integer, …).
+  const type: string = parameter.Type ?? 'String';
+  const hint = [
+    type,
+    parameter.Description,
+    parameter.DefaultValue !== undefined ? `default: ${parameter.DefaultValue || '(empty)'}` : 'required',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const multiline = type === 'StringList' || type === 'StringMap' || type === 'MapList';
+  return (
+    <Field label={parameter.Name!} hint={type === 'StringList' ? `${hint} · one value a line` : hint}>
+      {(p) =>
+        type === 'Boolean' ? (
+          <select {...p} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+            <option value="">(default)</option>
+            <option value="true">true</option>
+            <option value="false">false</option>
+          </select>
+        ) : multiline ? (
+          <textarea
+            {...p}
+            name={parameter.Name}
+            rows={type === 'StringList' ? 4 : 3}
+            class="mono"
+            value={value}
+            onInput={(e) => onChange(e.currentTarget.value)}
+          />
+        ) : (
+          <input
+            {...p}
+            name={parameter.Name}
+            inputMode={type === 'Integer' ? 'numeric' : undefined}
+            value={value}
+            placeholder={parameter.DefaultValue ?? ''}
+            onInput={(e) => onChange(e.currentTarget.value)}
+          />
+        )
+      }
+    </Field>
+  );
+}
 
 /** The parameters the form's values give (those left empty are left out: their defaults apply). */
 export function parametersOf(
@@ -44,53 +105,14 @@ export function ParameterFields({
         <Empty>This document takes no parameters.</Empty>
       ) : (
         <div class="form-grid">
-          {parameters.map((parameter) => {
-            // The SDK names String and StringList; documents declare more (Boolean, Integer, MapList…).
-            const type: string = parameter.Type ?? 'String';
-            const name = parameter.Name!;
-            const hint = [
-              type,
-              parameter.Description,
-              parameter.DefaultValue !== undefined
-                ? `default: ${parameter.DefaultValue || '(empty)'}`
-                : 'required',
-              type === 'StringList' ? 'one value a line' : '',
-            ]
-              .filter(Boolean)
-              .join(' · ');
-            const set = (value: string) => onChange({ ...values, [name]: value });
-            const multiline = type === 'StringList' || type === 'StringMap' || type === 'MapList';
-            return (
-              <Field key={`${documentName}/${name}`} label={name} hint={hint}>
-                {(p) =>
-                  type === 'Boolean' ? (
-                    <select {...p} value={values[name] ?? ''} onChange={(e) => set(e.currentTarget.value)}>
-                      <option value="">(default)</option>
-                      <option value="true">true</option>
-                      <option value="false">false</option>
-                    </select>
-                  ) : multiline ? (
-                    <textarea
-                      {...p}
-                      name={name}
-                      rows={3}
-                      class="mono"
-                      value={values[name] ?? ''}
-                      onInput={(e) => set(e.currentTarget.value)}
-                    />
-                  ) : (
-                    <input
-                      {...p}
-                      name={name}
-                      value={values[name] ?? ''}
-                      placeholder={parameter.DefaultValue ?? ''}
-                      onInput={(e) => set(e.currentTarget.value)}
-                    />
-                  )
-                }
-              </Field>
-            );
-          })}
+          {parameters.map((parameter) => (
+            <ParameterField
+              key={`${documentName}/${parameter.Name}`}
+              parameter={parameter}
+              value={values[parameter.Name!] ?? ''}
+              onChange={(value) => onChange({ ...values, [parameter.Name!]: value })}
+            />
+          ))}
         </div>
       )}
     </fieldset>

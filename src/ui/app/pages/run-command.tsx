@@ -17,11 +17,9 @@ import {
 } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
+import { ParameterFields, parametersOf } from '../parameter-form.js';
 import { usePoll } from '../poll.js';
 
-type DocumentParameter = NonNullable<
-  NonNullable<Output<'DescribeDocument'>['Document']>['Parameters']
->[number];
 type Command = NonNullable<Output<'ListCommands'>['Commands']>[number];
 
 const RUNNING = new Set(['Pending', 'InProgress', 'Cancelling', 'Delayed']);
@@ -34,67 +32,6 @@ const COMMAND_STATUSES = [
   'TimedOut',
   'Cancelling',
 ];
-
-/** A parameter's value as SendCommand takes it (a list of strings), or undefined to use the default. */
-export function parameterValue(type: string | undefined, text: string): string[] | undefined {
-  if (type === 'StringList') {
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    return lines.length ? lines : undefined;
-  }
-  return text.trim() === '' ? undefined : [text];
-}
-
-function ParameterField({
-  parameter,
-  value,
-  onChange,
-}: {
-  parameter: DocumentParameter;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  // The SDK's type names only String and StringList; documents declare more (Boolean, Integer, …).
-  const type: string = parameter.Type ?? 'String';
-  const hint = [
-    type,
-    parameter.Description,
-    parameter.DefaultValue !== undefined ? `default: ${parameter.DefaultValue || '(empty)'}` : 'required',
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  const multiline = type === 'StringList' || type === 'StringMap' || type === 'MapList';
-  return (
-    <Field label={parameter.Name!} hint={type === 'StringList' ? `${hint} · one value a line` : hint}>
-      {(p) =>
-        type === 'Boolean' ? (
-          <select {...p} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-            <option value="">(default)</option>
-            <option value="true">true</option>
-            <option value="false">false</option>
-          </select>
-        ) : multiline ? (
-          <textarea
-            {...p}
-            name={parameter.Name}
-            rows={type === 'StringList' ? 4 : 3}
-            class="mono"
-            value={value}
-            onInput={(e) => onChange(e.currentTarget.value)}
-          />
-        ) : (
-          <input
-            {...p}
-            name={parameter.Name}
-            inputMode={type === 'Integer' ? 'numeric' : undefined}
-            value={value}
-            placeholder={parameter.DefaultValue ?? ''}
-            onInput={(e) => onChange(e.currentTarget.value)}
-          />
-        )
-      }
-    </Field>
-  );
-}
 
 function SendCommandForm({ initialDocument }: { initialDocument: string | null }) {
   const { call, all, navigate } = useConsole();
@@ -139,11 +76,7 @@ function SendCommandForm({ initialDocument }: { initialDocument: string | null }
   const submit = (event: Event) => {
     event.preventDefault();
     void send.run(async () => {
-      const Parameters: Record<string, string[]> = {};
-      for (const parameter of parameters) {
-        const value = parameterValue(parameter.Type, values[parameter.Name!] ?? '');
-        if (value) Parameters[parameter.Name!] = value;
-      }
+      const Parameters = parametersOf(parameters, values);
       const target =
         targetMode === 'tag'
           ? {
@@ -194,25 +127,12 @@ function SendCommandForm({ initialDocument }: { initialDocument: string | null }
         </Field>
       </div>
       <ErrorNote error={documents.error ?? described.error} context="Document" />
-      <fieldset>
-        <legend>Parameters of {documentName}</legend>
-        {!described.data ? (
-          <Loading what="the document's parameters" />
-        ) : parameters.length === 0 ? (
-          <Empty>This document takes no parameters.</Empty>
-        ) : (
-          <div class="form-grid">
-            {parameters.map((parameter) => (
-              <ParameterField
-                key={`${documentName}/${parameter.Name}`}
-                parameter={parameter}
-                value={values[parameter.Name!] ?? ''}
-                onChange={(value) => setValues((v) => ({ ...v, [parameter.Name!]: value }))}
-              />
-            ))}
-          </div>
-        )}
-      </fieldset>
+      <ParameterFields
+        documentName={documentName}
+        parameters={described.data ? parameters : undefined}
+        values={values}
+        onChange={setValues}
+      />
       <fieldset>
         <legend>Targets</legend>
         <div class="radios">
