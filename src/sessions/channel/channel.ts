@@ -26,6 +26,7 @@ import {
   parseSize,
   type ClientMessage,
 } from './codec.js';
+import { RetransmissionTimeout } from './rto.js';
 
 /** The agent's StreamDataPayloadSize: output is cut into messages of at most this many bytes. */
 export const CHUNK_BYTES = 1024;
@@ -39,15 +40,11 @@ export const PORT_CHUNK_BYTES = 1024 * 1024;
 /**
  * Retransmission as the agent does it (datachannel.go, the plugin's streaming.go alike): every
  * RETRANSMIT_CHECK_MS, the oldest unacknowledged output message only is sent again once it is older
- * than the retransmission timeout, which follows the round trip of the acks (Jacobson: RTT and its
- * variation smoothed by 1/8 and 1/4, RTO = RTT + max(10 ms, 4 RTTVAR)), from 200 ms, at most 1 s.
- * (Ours: never under 200 ms either.) Resending every late message at once would, when the client
- * lags behind a download, send the whole window again and again, and bury the client in duplicates.
+ * than the retransmission timeout (rto.ts, which follows the round trip of the acks). Resending every
+ * late message at once would, when the client lags behind a download, send the whole window again
+ * and again, and bury the client in duplicates.
  */
 const RETRANSMIT_CHECK_MS = 100;
-const RTO_INITIAL_MS = 200;
-const RTO_MIN_MS = 200;
-const RTO_MAX_MS = 1000;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
 /** Flow control: output bytes awaiting acks before writable() makes a backend wait (else a fast
@@ -83,9 +80,7 @@ export class SessionChannel implements DataChannel {
   private expectedIn = 0;
   private readonly early = new Map<number, ClientMessage>();
   private retransmitTimer: NodeJS.Timeout | undefined;
-  private rttMs = 100;
-  private rttVarMs = 0;
-  private rtoMs = RTO_INITIAL_MS;
+  private readonly rto = new RetransmissionTimeout();
   private drainWaiters: Array<() => void> = [];
   private writableWaiters: Array<() => void> = [];
   private readonly inputListeners: Array<(bytes: Buffer) => void> = [];
@@ -356,7 +351,7 @@ export class SessionChannel implements DataChannel {
     if (this.unacked.size === 0 || !this.socket) return this.stopRetransmitting();
     // The map keeps sequence order: its first entry is the oldest.
     const oldest = this.unacked.values().next().value as Unacked;
-    if (Date.now() - oldest.sentAt >= this.rtoMs) this.transmit(oldest);
+    if (Date.now() - oldest.sentAt >= this.rto.ms) this.transmit(oldest);
   }
 
   private stopRetransmitting(): void {
@@ -369,21 +364,13 @@ export class SessionChannel implements DataChannel {
     if (!entry) return;
     this.unacked.delete(seq);
     this.unackedBytes -= entry.payloadBytes;
-    if (entry.firstSentAt > 0) this.measured(Date.now() - entry.firstSentAt);
+    if (entry.firstSentAt > 0) this.rto.measured(Date.now() - entry.firstSentAt);
     if (this.unackedBytes < WINDOW_BYTES) this.releaseWriters();
     if (this.unacked.size > 0) return;
     this.stopRetransmitting();
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  /** A round trip measured on an ack: the retransmission timeout follows it (the agent's formula). */
-  private measured(sampleMs: number): void {
-    this.rttVarMs = 0.75 * this.rttVarMs + 0.25 * Math.abs(this.rttMs - sampleMs);
-    this.rttMs = 0.875 * this.rttMs + 0.125 * sampleMs;
-    const rto = this.rttMs + Math.max(10, 4 * this.rttVarMs);
-    this.rtoMs = Math.min(RTO_MAX_MS, Math.max(RTO_MIN_MS, rto));
   }
 
   private detached(socket: WebSocket): void {
