@@ -8,11 +8,12 @@
 // like any other client. From dist/ (npm start, the image) it serves the files `npm run build`
 // wrote to dist/ui/public; from src/ (tests, npm run dev) it builds them in memory with esbuild on
 // first request and again whenever a file under src/ui/app changes.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Env, Hono } from 'hono';
 import { FakeClock } from '../core/fake-clock.js';
+import { newest } from '../freshness.js';
 import type { Runtime } from '../core/runtime.js';
 import { VERSION } from '../server/app.js';
 
@@ -47,14 +48,6 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../dist/ui/public/', import.meta.ur
 const APP_DIR = fileURLToPath(new URL('./app/', import.meta.url));
 
 let cached: { files: Promise<Files>; stamp: number } | undefined;
-
-function newest(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs;
-  for (const name of readdirSync(path)) latest = Math.max(latest, newest(join(path, name)));
-  return latest;
-}
 
 function readBuilt(): Files {
   const files: Files = new Map();
