@@ -20,11 +20,15 @@ export interface Proc {
 }
 
 export async function startProcess(script: string, env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root,
-    env: { ...process.env, SSM_LOCAL_PORT: '0', SSM_LOCAL_FLEET: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', script],
+    {
+      cwd: root,
+      env: { ...process.env, SSM_LOCAL_PORT: '0', SSM_LOCAL_FLEET: '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

@@ -21,12 +21,11 @@ import {
   ackFor,
   channelClosed,
   decode,
-  encode,
   parseAck,
   parseSize,
   type ClientMessage,
 } from './codec.js';
-import { RetransmissionTimeout } from './rto.js';
+import { Outbox } from './outbox.js';
 
 /** The agent's StreamDataPayloadSize: output is cut into messages of at most this many bytes. */
 export const CHUNK_BYTES = 1024;
@@ -37,31 +36,12 @@ export const CHUNK_BYTES = 1024;
  * (The agent's own are 1,024 bytes.)
  */
 export const PORT_CHUNK_BYTES = 1024 * 1024;
-/**
- * Retransmission as the agent does it (datachannel.go, the plugin's streaming.go alike): every
- * RETRANSMIT_CHECK_MS, the oldest unacknowledged output message only is sent again once it is older
- * than the retransmission timeout (rto.ts, which follows the round trip of the acks). Resending every
- * late message at once would, when the client lags behind a download, send the whole window again
- * and again, and bury the client in duplicates.
- */
-const RETRANSMIT_CHECK_MS = 100;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
-/** Flow control: output bytes awaiting acks before writable() makes a backend wait (else a fast
- * reader, a download or `yes`, would fill memory and retransmit without end). */
-const WINDOW_BYTES = 4 * 1024 * 1024;
 /** Early arrivals kept for reordering (the plugin's own limit). */
 const REORDER_LIMIT = 10_000;
 
 type Phase = 'new' | 'handshaking' | 'starting' | 'running' | 'closing';
-
-interface Unacked {
-  frame: Buffer;
-  payloadBytes: number;
-  /** When it was first sent (the round trip's start, as the agent measures it), 0 before. */
-  firstSentAt: number;
-  sentAt: number;
-}
 
 export interface ChannelDeps {
   services: Services;
@@ -74,15 +54,9 @@ export interface ChannelDeps {
 export class SessionChannel implements DataChannel {
   private socket: WebSocket | undefined;
   private phase: Phase = 'new';
-  private outSeq = 0;
-  private readonly unacked = new Map<number, Unacked>();
-  private unackedBytes = 0;
+  private readonly outbox = new Outbox(() => this.socket);
   private expectedIn = 0;
   private readonly early = new Map<number, ClientMessage>();
-  private retransmitTimer: NodeJS.Timeout | undefined;
-  private readonly rto = new RetransmissionTimeout();
-  private drainWaiters: Array<() => void> = [];
-  private writableWaiters: Array<() => void> = [];
   private readonly inputListeners: Array<(bytes: Buffer) => void> = [];
   private readonly sizeListeners: Array<(size: { cols: number; rows: number }) => void> = [];
   private readonly flagListeners: Array<(flag: number) => void> = [];
@@ -95,8 +69,6 @@ export class SessionChannel implements DataChannel {
   private idleTimer: Timer | undefined;
   private maxTimer: Timer | undefined;
   private closing: Promise<void> | undefined;
-  /** The session is over: nothing more is sent. */
-  private done = false;
 
   constructor(
     readonly session: LiveSession,
@@ -115,12 +87,11 @@ export class SessionChannel implements DataChannel {
     socket.on('error', () => undefined);
     this.deps.registry.setStatus(this.session.sessionId, 'Connected');
     if (this.phase === 'new') this.begin();
-    else for (const [, entry] of this.unacked) this.transmit(entry);
+    else this.outbox.attached();
   }
 
   writable(): Promise<void> {
-    if (this.done || this.unackedBytes < WINDOW_BYTES) return Promise.resolve();
-    return new Promise((resolve) => this.writableWaiters.push(resolve));
+    return this.outbox.writable();
   }
 
   send(bytes: Buffer): void {
@@ -128,7 +99,7 @@ export class SessionChannel implements DataChannel {
     // writes each payload to its socket whole), which carries a download at many times the rate.
     const chunk = this.session.sessionType === 'Port' ? PORT_CHUNK_BYTES : CHUNK_BYTES;
     for (let at = 0; at < bytes.length; at += chunk)
-      this.sendStream(PayloadType.Output, bytes.subarray(at, at + chunk));
+      this.outbox.push(PayloadType.Output, bytes.subarray(at, at + chunk));
   }
 
   onInput(listener: (bytes: Buffer) => void): void {
@@ -148,12 +119,6 @@ export class SessionChannel implements DataChannel {
 
   close(output = '', status: 'Terminated' | 'Failed' = 'Terminated'): Promise<void> {
     return this.end(output, status);
-  }
-
-  private releaseWriters(): void {
-    const waiters = this.writableWaiters;
-    this.writableWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 
   /**
@@ -192,7 +157,7 @@ export class SessionChannel implements DataChannel {
       ],
     };
     this.handshakeSentAt = process.hrtime.bigint();
-    this.sendStream(PayloadType.HandshakeRequest, Buffer.from(JSON.stringify(request)));
+    this.outbox.push(PayloadType.HandshakeRequest, Buffer.from(JSON.stringify(request)));
   }
 
   /** After the HandshakeResponse (or the first input of a client that skips the handshake). */
@@ -203,7 +168,7 @@ export class SessionChannel implements DataChannel {
         HandshakeTimeToComplete: Number(process.hrtime.bigint() - this.handshakeSentAt),
         CustomerMessage: '',
       };
-      this.sendStream(PayloadType.HandshakeComplete, Buffer.from(JSON.stringify(complete)));
+      this.outbox.push(PayloadType.HandshakeComplete, Buffer.from(JSON.stringify(complete)));
     }
     const instance = await this.instance;
     const backend = this.deps.backends[this.session.sessionType];
@@ -231,7 +196,7 @@ export class SessionChannel implements DataChannel {
     const message = decoded.message;
     if (message.messageType === MessageType.ack) {
       const ack = parseAck(message);
-      if (ack) this.acknowledged(ack.AcknowledgedMessageSequenceNumber);
+      if (ack) this.outbox.acknowledged(ack.AcknowledgedMessageSequenceNumber);
       return;
     }
     if (message.messageType !== MessageType.input) return;
@@ -315,68 +280,10 @@ export class SessionChannel implements DataChannel {
     );
   }
 
-  // ---- sending ----
-
-  private sendStream(payloadType: number, payload: Buffer): void {
-    if (this.done) return;
-    const seq = this.outSeq++;
-    const frame = encode({
-      messageType: MessageType.output,
-      sequenceNumber: seq,
-      flags: seq === 0 ? 1 : 0, // SYN on the first stream message, as the agent sets it
-      payloadType,
-      payload,
-    });
-    const entry = { frame, payloadBytes: payload.length, firstSentAt: 0, sentAt: 0 };
-    this.unacked.set(seq, entry);
-    this.unackedBytes += payload.length;
-    this.transmit(entry);
-  }
-
-  private transmit(entry: Unacked): void {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== socket.OPEN) return;
-    socket.send(entry.frame);
-    entry.sentAt = Date.now();
-    if (entry.firstSentAt === 0) entry.firstSentAt = entry.sentAt;
-    // Retransmission measures the real network (acks from a real client), not emulated time: a real
-    // timer, unref'd so that it never keeps the process alive.
-    if (!this.retransmitTimer) {
-      this.retransmitTimer = setInterval(() => this.retransmit(), RETRANSMIT_CHECK_MS);
-      this.retransmitTimer.unref();
-    }
-  }
-
-  private retransmit(): void {
-    if (this.unacked.size === 0 || !this.socket) return this.stopRetransmitting();
-    // The map keeps sequence order: its first entry is the oldest.
-    const oldest = this.unacked.values().next().value as Unacked;
-    if (Date.now() - oldest.sentAt >= this.rto.ms) this.transmit(oldest);
-  }
-
-  private stopRetransmitting(): void {
-    if (this.retransmitTimer) clearInterval(this.retransmitTimer);
-    this.retransmitTimer = undefined;
-  }
-
-  private acknowledged(seq: number): void {
-    const entry = this.unacked.get(seq);
-    if (!entry) return;
-    this.unacked.delete(seq);
-    this.unackedBytes -= entry.payloadBytes;
-    if (entry.firstSentAt > 0) this.rto.measured(Date.now() - entry.firstSentAt);
-    if (this.unackedBytes < WINDOW_BYTES) this.releaseWriters();
-    if (this.unacked.size > 0) return;
-    this.stopRetransmitting();
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
   private detached(socket: WebSocket): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
-    this.stopRetransmitting();
+    this.outbox.detached();
     if (!this.closing) this.deps.registry.setStatus(this.session.sessionId, 'Disconnected');
   }
 
@@ -388,20 +295,9 @@ export class SessionChannel implements DataChannel {
     scheduler.cancel(this.idleTimer);
     scheduler.cancel(this.maxTimer);
     await this.backend?.stop().catch(() => undefined);
-    if (flush && this.unacked.size > 0) {
-      // Real time: it waits for the client's acks.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, FLUSH_MS);
-        timer.unref();
-        this.drainWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    this.done = true;
-    this.releaseWriters();
-    this.stopRetransmitting();
+    // Real time: it waits for the client's acks.
+    if (flush) await this.outbox.drained(FLUSH_MS);
+    this.outbox.stop();
     const socket = this.socket;
     this.socket = undefined;
     if (socket && socket.readyState === socket.OPEN) {

@@ -6,7 +6,10 @@ import * as crypto from 'node:crypto';
 import { randomFillSync, randomUUID } from 'node:crypto';
 
 export { Flag, HEADER_LENGTH, MessageType, PAYLOAD_OFFSET, PayloadType } from './wire.js';
-import { HEADER_LENGTH, MessageType, PAYLOAD_OFFSET } from './wire.js';
+import { frameInHeaderRoom, takeDigested } from './payloads.js';
+import { DIGEST_OFFSET, HEADER_LENGTH, MessageType, PAYLOAD_OFFSET } from './wire.js';
+
+export { allocPayload } from './payloads.js';
 
 export interface ClientMessage {
   messageType: string;
@@ -83,24 +86,10 @@ function writeUInt64(frame: Buffer, value: number, at: number): void {
   frame.writeUInt32BE(value >>> 0, at + 4);
 }
 
-/** The memory of payloads made by allocPayload whose header room is still unused. */
-const withHeaderRoom = new WeakSet<ArrayBufferLike>();
-
-/**
- * A buffer for a payload with room for the frame's header before it: encode() writes the header
- * there and sends the payload where it is, uncopied (once: a second encode of it copies).
- */
-export function allocPayload(size: number): Buffer {
-  const whole = Buffer.allocUnsafeSlow(PAYLOAD_OFFSET + size);
-  withHeaderRoom.add(whole.buffer);
-  return whole.subarray(PAYLOAD_OFFSET);
-}
-
 /** The frame around `payload`: in its header room (allocPayload) when it has some, else a new one. */
 function frameFor(payload: Buffer): { frame: Buffer; copy: boolean } {
-  if (payload.byteOffset === PAYLOAD_OFFSET && withHeaderRoom.delete(payload.buffer)) {
-    return { frame: Buffer.from(payload.buffer, 0, PAYLOAD_OFFSET + payload.length), copy: false };
-  }
+  const inPlace = frameInHeaderRoom(payload);
+  if (inPlace) return { frame: inPlace, copy: false };
   // Every byte is written: no need to zero it first.
   return { frame: Buffer.allocUnsafe(PAYLOAD_OFFSET + payload.length), copy: true };
 }
@@ -118,7 +107,8 @@ export function encode(init: MessageInit): Buffer {
   writeUInt64(frame, init.flags ?? 0, 56);
   if (init.messageId) uuidToWire(init.messageId).copy(frame, 64);
   else writeRandomId(frame, 64);
-  digestOf(payload).copy(frame, 80);
+  // A payload from payloads.ts may have its digest in place already (computed off the main thread).
+  if (copy || !takeDigested(frame)) digestOf(payload).copy(frame, DIGEST_OFFSET);
   frame.writeUInt32BE(init.payloadType ?? 0, 112);
   frame.writeUInt32BE(payload.length, 116);
   if (copy) payload.copy(frame, PAYLOAD_OFFSET);
@@ -150,7 +140,7 @@ export function decode(frame: Buffer, options: { verifyDigest?: boolean } = {}):
     createdDate: readUInt64(frame, 40),
     sequenceNumber: frame.readInt32BE(48) < 0 ? Number(frame.readBigInt64BE(48)) : readUInt64(frame, 48),
     flags: readUInt64(frame, 56),
-    messageId: uuidFromWire(frame.subarray(64, 80)),
+    messageId: uuidFromWire(frame.subarray(64, DIGEST_OFFSET)),
     payloadType: frame.readUInt32BE(112),
     payload: frame.subarray(Math.min(payloadStart, frame.length)),
   };
@@ -160,7 +150,7 @@ export function decode(frame: Buffer, options: { verifyDigest?: boolean } = {}):
   if (!messageType) return { ok: false, reason: 'no MessageType' };
   if (message.createdDate === 0) return { ok: false, reason: 'CreatedDate is 0' };
   if (options.verifyDigest !== false && frame.readUInt32BE(116) !== 0) {
-    if (!frame.subarray(80, 112).equals(digestOf(message.payload)))
+    if (!frame.subarray(DIGEST_OFFSET, DIGEST_OFFSET + 32).equals(digestOf(message.payload)))
       return { ok: false, reason: 'PayloadDigest does not match the payload' };
   }
   return { ok: true, message };

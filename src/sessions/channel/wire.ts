@@ -4,6 +4,8 @@
 
 export const HEADER_LENGTH = 116;
 export const PAYLOAD_OFFSET = HEADER_LENGTH + 4;
+/** Where the payload's SHA-256 sits in the header. */
+export const DIGEST_OFFSET = 80;
 
 export const MessageType = {
   input: 'input_stream_data',
