@@ -46,7 +46,9 @@ describe.skipIf(!hasChromium || !hasDocker)('the web console: Sessions (Docker)'
       .waitFor();
     const sessionId = (await page.locator('.shell-session-id').textContent())!;
 
-    // Typed on the keyboard into xterm: the output (not the echo of the typing) shows.
+    // Typed on the keyboard into xterm once the prompt shows (typed ahead of it, the TTY echoes the
+    // line before bash prints its prompt): the output (not the echo of the typing) shows.
+    await expect.poll(() => screen(page), POLL).toMatch(/[$#]\s*$/m);
     await page.locator('.shell-terminal').click();
     await page.keyboard.type('echo "hello $((40 + 2))"');
     await page.keyboard.press('Enter');
