@@ -8,7 +8,8 @@
 //   first input. Input digests are not checked (AWS's side does not either). No KMS encryption.
 //   Retransmission as the agent's: the oldest unacknowledged message only, after an RTO that follows
 //   the acks' round trip (ours: never under 200 ms). A port session's output goes in messages of up to
-//   1 MiB (the agent's are 1,024 bytes; the plugin takes any size), read from the target in batches.
+//   2 MiB (the agent's are 1,024 bytes; the plugin takes any size), read from the target in batches,
+//   their digests computed on a worker thread (channel/payloads.ts).
 // - Shells run as `ssm-user` (created on first use, with passwordless sudo) or runAsDefaultUser when
 //   runAsEnabled (no SSMSessionRunAs tag lookup), root for a commands document's runAsElevated; `sh`
 //   in the user's home, the shell profile typed in first (Standard_Stream only, as the agent does).
@@ -37,7 +38,7 @@
 //   with `docker exec` in the container (slower). A connection that fails ends the session with the
 //   agent's "Unable to connect to specified port: ..." as Output, with status Terminated (AWS:
 //   Failed). Denied remote addresses (the agent's DeniedPortForwardingRemoteIPs, the VPC DNS) are
-//   not checked. The target's data is read no faster than the client acknowledges it (a 4 MiB window).
+//   not checked. The target's data is read no faster than the client acknowledges it (an 8 MiB window).
 import type { Capability, CapabilityStatus, Services } from '../core/capability.js';
 import { DOCUMENTS } from '../documents/api.js';
 import { EXECUTOR, FLEET } from '../instances/api.js';

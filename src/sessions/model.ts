@@ -61,7 +61,7 @@ export interface SessionRegistry {
 export interface DataChannel {
   readonly session: LiveSession;
   /**
-   * Sends bytes to the client as output_stream_data PT1 (cut into chunks of 1024 bytes; of 1 MiB in a
+   * Sends bytes to the client as output_stream_data PT1 (cut into chunks of 1024 bytes; of 2 MiB in a
    * port session), reliably. A buffer from codec's allocPayload is framed in place, uncopied.
    */
   send(bytes: Buffer): void;

@@ -32,10 +32,11 @@ export const CHUNK_BYTES = 1024;
 /**
  * A port session's largest output message. The plugin takes any size (gorilla/websocket without a
  * read limit; basic mode writes each payload to its local connection whole), and large messages
- * carry a download at several times the rate of 64 KiB ones: fewer digests set up, frames and acks.
- * (The agent's own are 1,024 bytes.)
+ * carry a download at several times the rate of 64 KiB ones: fewer digests set up, frames, acks and
+ * wake-ups of the digest worker. (The agent's own are 1,024 bytes.) 2 MiB measured 4–25% faster
+ * than 1 MiB in paired runs on two cores; 4 MiB no better.
  */
-export const PORT_CHUNK_BYTES = 1024 * 1024;
+export const PORT_CHUNK_BYTES = 2 * 1024 * 1024;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
 /** Early arrivals kept for reordering (the plugin's own limit). */

@@ -19,8 +19,9 @@ import { RetransmissionTimeout } from './rto.js';
  */
 const RETRANSMIT_CHECK_MS = 100;
 /** Flow control: output bytes awaiting acks before writable() makes a backend wait (else a fast
- * reader, a download or `yes`, would fill memory and retransmit without end). */
-export const WINDOW_BYTES = 4 * 1024 * 1024;
+ * reader, a download or `yes`, would fill memory and retransmit without end): four of a port
+ * session's largest messages. */
+export const WINDOW_BYTES = 8 * 1024 * 1024;
 
 interface Entry {
   payloadType: number;

@@ -13,6 +13,7 @@
 import type Docker from 'dockerode';
 import { connect, isIP, type Socket } from 'node:net';
 import { Writable, type Duplex } from 'node:stream';
+import { PORT_CHUNK_BYTES } from '../channel/channel.js';
 import { allocPayload } from '../channel/codec.js';
 import type { Connector, TargetConnection } from './relay.js';
 
@@ -20,12 +21,12 @@ import type { Connector, TargetConnection } from './relay.js';
 const DIRECT_TIMEOUT_MS = 5000;
 
 /**
- * A direct connection's reads are gathered (up to this many bytes) for as long as the socket has
- * more to give in one turn of the event loop: a download becomes a few large data channel messages
- * rather than many of 64 KiB (the socket's usual reads), each with its own digest, frame and ack.
- * Interactive traffic loses nothing: what a turn of the loop read goes out at its end.
+ * A direct connection's reads are gathered (up to a port session's largest message) for as long as
+ * the socket has more to give in one turn of the event loop: a download becomes a few large data
+ * channel messages rather than many of 64 KiB (the socket's usual reads), each with its own digest,
+ * frame and ack. Interactive traffic loses nothing: what a turn of the loop read goes out at its end.
  */
-export const READ_BATCH_BYTES = 1024 * 1024;
+export const READ_BATCH_BYTES = PORT_CHUNK_BYTES;
 /** A batch smaller than this is copied out, and the batch buffer used again. */
 const SMALL_BATCH_BYTES = 64 * 1024;
 
