@@ -40,6 +40,10 @@ class FakeChannel implements DataChannel {
   writable(): Promise<void> {
     return Promise.resolve();
   }
+  readonly unacknowledgedBytes = 0;
+  acknowledgement(): Promise<void> {
+    return Promise.resolve();
+  }
   onInput(listener: (bytes: Buffer) => void): void {
     this.inputListener = listener;
   }

@@ -72,6 +72,10 @@ export interface DataChannel {
    * before reading more, as the agent's reader blocks on its full send buffer.
    */
   writable(): Promise<void>;
+  /** Output bytes sent (or being sent) and not acknowledged by the client yet. */
+  readonly unacknowledgedBytes: number;
+  /** Resolves at the client's next acknowledgement (at once when nothing awaits one, or it is over). */
+  acknowledgement(): Promise<void>;
   /** Client input (PT1), in sequence order, each message once. */
   onInput(listener: (bytes: Buffer) => void): void;
   /** PT3 Size messages: the client's terminal size. */

@@ -95,6 +95,14 @@ export class SessionChannel implements DataChannel {
     return this.outbox.writable();
   }
 
+  get unacknowledgedBytes(): number {
+    return this.outbox.unacknowledgedBytes;
+  }
+
+  acknowledgement(): Promise<void> {
+    return this.outbox.acknowledgement();
+  }
+
   send(bytes: Buffer): void {
     // Shell output in the agent's 1,024-byte messages; a port session's in larger ones (the plugin
     // writes each payload to its socket whole), which carries a download at many times the rate.

@@ -47,6 +47,7 @@ export class Outbox {
   private readonly rto = new RetransmissionTimeout();
   private drainWaiters: Array<() => void> = [];
   private writableWaiters: Array<() => void> = [];
+  private ackWaiters: Array<() => void> = [];
   private stopped = false;
 
   /** `socket`: the socket attached now, if any. */
@@ -84,6 +85,17 @@ export class Outbox {
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
+  /** Output bytes numbered and not acknowledged yet. */
+  get unacknowledgedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Resolves at the next acknowledgement (at once when nothing awaits one, or when stopped). */
+  acknowledgement(): Promise<void> {
+    if (this.stopped || this.entries.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.ackWaiters.push(resolve));
+  }
+
   /** A new socket: everything sent and still unacknowledged goes again, then what waited. */
   attached(): void {
     for (const [seq, entry] of this.entries) if (seq < this.nextToSend) this.transmit(entry);
@@ -105,6 +117,7 @@ export class Outbox {
     this.release(entry);
     if (entry.firstSentAt > 0) this.rto.measured(Date.now() - entry.firstSentAt);
     if (this.bytes < WINDOW_BYTES) this.releaseWriters();
+    this.releaseAckWaiters();
     if (this.entries.size > 0) return;
     this.stopTimer();
     const waiters = this.drainWaiters;
@@ -129,6 +142,7 @@ export class Outbox {
   stop(): void {
     this.stopped = true;
     this.releaseWriters();
+    this.releaseAckWaiters();
     this.stopTimer();
   }
 
@@ -192,6 +206,12 @@ export class Outbox {
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private releaseAckWaiters(): void {
+    const waiters = this.ackWaiters;
+    this.ackWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private releaseWriters(): void {

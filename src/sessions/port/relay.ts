@@ -11,6 +11,7 @@
 // - A connection that cannot be made (at the start or on a reconnect) ends the session, with the
 //   agent's "Unable to connect to specified port: ..." as channel_closed's Output.
 import type { DataChannel, RunningBackend } from '../model.js';
+import { Coalescer } from './coalescer.js';
 
 /** One connection to the target port, however it is carried (a TCP socket, an in-container relay). */
 export interface TargetConnection {
@@ -37,6 +38,8 @@ export const FLAG_TERMINATE_SESSION = 2;
 
 export class PortRelay implements RunningBackend {
   private connection: TargetConnection | undefined;
+  /** Gathers the current connection's small chunks while a download awaits acks (coalescer.ts). */
+  private coalescer: Coalescer | undefined;
   /** A connection being made; input arriving meanwhile waits in `pending`. */
   private connecting: Promise<void> | undefined;
   private pending: Buffer[] = [];
@@ -122,9 +125,11 @@ export class PortRelay implements RunningBackend {
 
   private attach(connection: TargetConnection): void {
     this.connection = connection;
+    const coalescer = new Coalescer(this.channel);
+    this.coalescer = coalescer;
     connection.onData((bytes) => {
       if (this.connection !== connection) return;
-      this.channel.send(bytes);
+      coalescer.push(bytes);
       // Read no more until the client has acknowledged enough (when the channel says so).
       const writable = this.channel.writable();
       connection.pause();
@@ -132,6 +137,7 @@ export class PortRelay implements RunningBackend {
     });
     connection.onEnd(() => {
       if (this.connection !== connection) return;
+      coalescer.flush();
       this.connection = undefined;
       if (this.mode === 'StandardStreamForwarding') this.finish();
       // LocalPortForwarding: reconnect on the next PT1 data (the plugin's user sees nothing: basic
@@ -139,9 +145,11 @@ export class PortRelay implements RunningBackend {
     });
   }
 
-  /** Closes the current connection, if any (it reports nothing more). */
+  /** Closes the current connection, if any (it reports nothing more; what it sent goes out). */
   private drop(): void {
     const connection = this.connection;
+    this.coalescer?.flush();
+    this.coalescer = undefined;
     this.connection = undefined;
     connection?.close();
   }
