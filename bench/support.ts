@@ -19,6 +19,10 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `script` under tsx as its own process. BENCH_NODE_ARGS adds node options to it (for
+ * instance `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the emulator under a bench).
+ */
 export async function startProcess(script: string, env: Record<string, string> = {}): Promise<Proc> {
   const child = spawn(
     process.execPath,
