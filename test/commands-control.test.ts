@@ -290,6 +290,8 @@ describe.skipIf(!hasDocker)('Run Command control', () => {
   it('an offline (paused) instance reached by tag is Undeliverable and does not fail the command', async () => {
     await server.docker.getContainer(container(two)).pause();
     try {
+      // The fleet learns of the pause from the engine's events: not always before pause() returns.
+      await online(two, false);
       expect(await fleetView(two)).toBe('offline');
       const command = await runShell(ssm, ['true'], { Targets: [{ Key: 'tag:Group', Values: ['control'] }] });
       expect(command.TargetCount).toBe(2);
