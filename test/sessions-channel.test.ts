@@ -1,6 +1,6 @@
 // The data channel's ClientMessage codec (notes §3) without Docker, and the channel's front door and
 // other clients (a wrong token; the third-party `ssm-session` npm package) against real containers.
-import { StartSessionCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { ResumeSessionCommand, StartSessionCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createRequire } from 'node:module';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,22 @@ describe.skipIf(!hasDocker)('the data channel with other clients (real container
     // The right token still opens it.
     const client = await SessionClient.open(start);
     await client.waitFor('$ ');
+    client.line('exit');
+    await client.closed;
+  });
+
+  it('closes a socket that sends a message over 16 MiB (1009); the session can be resumed', async () => {
+    const start = await ssm.send(new StartSessionCommand({ Target: server.instanceIds[0] }));
+    const client = await SessionClient.open(start);
+    await client.waitFor('$ ');
+    // Sent by hand (the client keeps no copy to send again after resuming).
+    const payload = Buffer.alloc(16 * 1024 * 1024 + 1, 0x61);
+    client.sendFrame(
+      encode({ messageType: MessageType.input, sequenceNumber: 1_000, payloadType: 1, payload }),
+    );
+    expect(await client.socketClosed).toBe(1009);
+    const resumed = await ssm.send(new ResumeSessionCommand({ SessionId: start.SessionId }));
+    await client.connect(resumed);
     client.line('exit');
     await client.closed;
   });

@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 import { advanceClock } from './support/server.js';
+import { PayloadType } from '../src/sessions/channel/codec.js';
 import { SessionClient, type SessionClientOptions } from './support/session-client.js';
 
 const hasDocker = await requireDocker('session manager shell');
@@ -105,6 +106,30 @@ describe.skipIf(!hasDocker)('shell sessions (real containers)', () => {
     expect(text.match(/echo abcd/g)).toHaveLength(1);
     await client.until(() => (client.inputAcks.filter((s) => s === c.seq).length === 2 ? true : undefined));
     expect(client.inputAcks.filter((s) => s === a.seq)).toHaveLength(2);
+    client.line('exit');
+    await client.closed;
+  });
+
+  it('an early input that does not fit the reorder buffer is not acknowledged, and is taken when sent again', async () => {
+    const { client } = await shell();
+    const a = client.prepare('echo ');
+    // Three early fillers of 11 MiB (Size messages whose junk the shell ignores): the third passes
+    // the buffer's 32 MiB.
+    const junk = Buffer.alloc(11 * 1024 * 1024, 0x7a);
+    const fillers = [1, 2, 3].map(() => client.prepare(junk, PayloadType.Size));
+    const e = client.prepare('xy\r');
+    for (const { frame } of [...fillers, e]) client.sendFrame(frame);
+    await client.until(() => (client.inputAcks.includes(e.seq) ? true : undefined));
+    expect(client.inputAcks).toContain(fillers[0]!.seq);
+    expect(client.inputAcks).toContain(fillers[1]!.seq);
+    expect(client.inputAcks).not.toContain(fillers[2]!.seq);
+    // In order up to the one that was dropped: nothing runs yet.
+    const from = client.output().length;
+    client.sendFrame(a.frame);
+    await client.until(() => (client.inputAcks.includes(a.seq) ? true : undefined));
+    client.sendFrame(fillers[2]!.frame); // again, as the plugin does with unacknowledged input
+    const text = await client.waitFor(/\r\nxy\r\n/, 15_000, from);
+    expect(text.match(/echo xy/g)).toHaveLength(1);
     client.line('exit');
     await client.closed;
   });

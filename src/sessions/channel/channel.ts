@@ -39,8 +39,9 @@ export const CHUNK_BYTES = 1024;
 export const PORT_CHUNK_BYTES = 2 * 1024 * 1024;
 /** How long the end of a session waits for the client to acknowledge the output (the agent's 2 s). */
 const FLUSH_MS = 2000;
-/** Early arrivals kept for reordering (the plugin's own limit). */
+/** Early arrivals kept for reordering (the plugin's own limit), and their bytes at most. */
 const REORDER_LIMIT = 10_000;
+export const REORDER_BYTES = 32 * 1024 * 1024;
 
 type Phase = 'new' | 'handshaking' | 'starting' | 'running' | 'closing';
 
@@ -58,6 +59,7 @@ export class SessionChannel implements DataChannel {
   private readonly outbox = new Outbox(() => this.socket);
   private expectedIn = 0;
   private readonly early = new Map<number, ClientMessage>();
+  private earlyBytes = 0;
   private readonly inputListeners: Array<(bytes: Buffer) => void> = [];
   private readonly sizeListeners: Array<(size: { cols: number; rows: number }) => void> = [];
   private readonly flagListeners: Array<(flag: number) => void> = [];
@@ -209,16 +211,21 @@ export class SessionChannel implements DataChannel {
       return;
     }
     if (message.messageType !== MessageType.input) return;
-    this.socket?.send(ackFor(message));
     const seq = message.sequenceNumber;
-    if (seq < this.expectedIn) return; // a duplicate: acked again, not delivered again
-    if (seq > this.expectedIn) {
-      if (this.early.size < REORDER_LIMIT) this.early.set(seq, message);
-      return;
+    if (seq > this.expectedIn && !this.early.has(seq)) {
+      // Kept for reordering while there is room; else dropped unacknowledged, as the plugin does
+      // with a full buffer: the client sends it again.
+      const bytes = message.payload.length;
+      if (this.early.size >= REORDER_LIMIT || this.earlyBytes + bytes > REORDER_BYTES) return;
+      this.early.set(seq, message);
+      this.earlyBytes += bytes;
     }
+    this.socket?.send(ackFor(message));
+    if (seq !== this.expectedIn) return; // a duplicate (acked again, not delivered again), or early
     this.inOrder(message);
     for (let next = this.early.get(this.expectedIn); next; next = this.early.get(this.expectedIn)) {
       this.early.delete(next.sequenceNumber);
+      this.earlyBytes -= next.payload.length;
       this.inOrder(next);
     }
   }

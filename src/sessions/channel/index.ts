@@ -17,6 +17,13 @@ export const DATA_CHANNEL_PREFIX = '/v1/data-channel/';
 /** A socket that sends no OpenDataChannelInput within this long (real time) is closed. */
 const OPEN_TIMEOUT_MS = 30_000;
 
+/**
+ * The largest WebSocket message a client may send (ws closes the socket with 1009 beyond it). The
+ * plugin's input messages carry 1,024 bytes at most; this only stops a client from making the
+ * emulator hold one message of any size.
+ */
+const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024 * 1024;
+
 /** Close code for a refused OpenDataChannelInput (the plugin does not read it). */
 const POLICY_VIOLATION = 1008;
 
@@ -34,7 +41,7 @@ export function startDataChannel(
   registry: SessionRegistry,
   backends: Record<string, SessionBackend>,
 ): () => Promise<void> {
-  const server = new WebSocketServer({ noServer: true });
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   const channels = new Map<string, SessionChannel>();
   let stopped = false;
 
