@@ -41,7 +41,7 @@ export const PORT_CHUNK_BYTES = 2 * 1024 * 1024;
 const FLUSH_MS = 2000;
 /** Early arrivals kept for reordering (the plugin's own limit), and their bytes at most. */
 const REORDER_LIMIT = 10_000;
-export const REORDER_BYTES = 32 * 1024 * 1024;
+const REORDER_BYTES = 32 * 1024 * 1024;
 
 type Phase = 'new' | 'handshaking' | 'starting' | 'running' | 'closing';
 
