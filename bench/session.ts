@@ -7,6 +7,7 @@
 //   npx tsx bench/session.ts [--keys 300] [--mib 100] [--only throughput|keys] [--rounds 5]
 import { StartSessionCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { LABEL } from '../src/docker/containers.js';
 import { SessionClient } from '../test/support/session-client.js';
@@ -38,6 +39,16 @@ while True:
 `;
 
 const ms = (value: number) => value.toFixed(2);
+
+/** A process's resident memory in MiB (Linux), or undefined. */
+function residentMiB(pid: number | undefined): number | undefined {
+  try {
+    const kib = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Math.round(Number(kib) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function containerOf(docker: Docker, instanceId: string): Promise<{ id: string; ip: string }> {
   const [found] = await docker.listContainers({ filters: { label: [`${LABEL.instanceId}=${instanceId}`] } });
@@ -176,6 +187,10 @@ async function main(): Promise<void> {
           row('port session, loopback-only server (in-container relay)', rates.relay),
         ],
       );
+      // A leak shows here first: each round moves 300 MiB through the emulator.
+      const rss = residentMiB(emulator.server.child.pid);
+      if (rss !== undefined)
+        console.log(`\nThe emulator's resident memory after ${3 * (rounds + 1)} downloads: ${rss} MiB`);
     }
 
     // 20 sessions at once, one per instance, all typing.

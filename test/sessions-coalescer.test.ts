@@ -4,6 +4,7 @@
 // when the gathering buffer is full, or when the connection ends.
 import { describe, expect, it } from 'vitest';
 import { PORT_CHUNK_BYTES } from '../src/sessions/channel/channel.js';
+import { allocPayload } from '../src/sessions/channel/codec.js';
 import type { DataChannel } from '../src/sessions/model.js';
 import { COALESCE_ABOVE_BYTES, Coalescer } from '../src/sessions/port/coalescer.js';
 
@@ -77,6 +78,14 @@ describe('Coalescer', () => {
     await channel.ack();
     expect(channel.sent.map((b) => b.length)).toEqual([PORT_CHUNK_BYTES, 100 * 1024]);
     expect(channel.sent[1]!.every((byte) => byte === 4)).toBe(true);
+  });
+
+  it('gives a reader’s shared slot back once it has copied it', () => {
+    const { coalesce } = coalescer(COALESCE_ABOVE_BYTES + 1);
+    const read = allocPayload(100 * 1024);
+    read.fill(9);
+    coalesce.push(read);
+    expect(allocPayload(100 * 1024).buffer).toBe(read.buffer);
   });
 
   it('flush() sends what is gathered (the connection ended), and nothing twice', async () => {

@@ -7,7 +7,12 @@ import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { PAYLOAD_OFFSET, allocPayload, decode } from '../src/sessions/channel/codec.js';
 import { Outbox, WINDOW_BYTES } from '../src/sessions/channel/outbox.js';
-import { digestOffThread, digestsOffThread, releasePayload } from '../src/sessions/channel/payloads.js';
+import {
+  SLOTS_PER_SIZE,
+  digestOffThread,
+  digestsOffThread,
+  releasePayload,
+} from '../src/sessions/channel/payloads.js';
 
 const MIB = 1024 * 1024;
 
@@ -59,6 +64,20 @@ describe('large payloads', () => {
     expect(digestsOffThread(Buffer.alloc(MIB))).toBe(false);
   });
 
+  it('has a bounded number of shared slots of a size: beyond, ordinary memory hashed inline', () => {
+    const size = 5 * MIB; // a size of its own in this file
+    const held = Array.from({ length: SLOTS_PER_SIZE }, () => allocPayload(size));
+    expect(held.every((b) => b.buffer instanceof SharedArrayBuffer)).toBe(true);
+    const extra = allocPayload(size);
+    expect(extra.buffer instanceof SharedArrayBuffer).toBe(false);
+    expect(digestsOffThread(extra)).toBe(false);
+    releasePayload(extra); // ignored: not a slot
+    releasePayload(held[0]!);
+    releasePayload(held[0]!); // given back twice: counted once
+    expect(allocPayload(size).buffer).toBe(held[0]!.buffer);
+    expect(allocPayload(size).buffer instanceof SharedArrayBuffer).toBe(false);
+  });
+
   it('memory released is handed out again; memory not from the pool is not taken', () => {
     const first = download(2 * MIB, 1);
     const memory = first.buffer;
@@ -103,6 +122,25 @@ describe('Outbox', () => {
     socket.flush();
     expect(allocPayload(3 * MIB).buffer).toBe(memory);
     box.stop();
+  });
+
+  it('gives the memory of unacknowledged messages back when stopped (once their writes are done)', async () => {
+    const { box, socket } = outbox();
+    const sent = download(6 * MIB, 0x65);
+    const hashing = download(6 * MIB, 0x66);
+    box.push(1, sent);
+    await until(() => socket.sent.length === 1);
+    box.push(1, hashing);
+    box.stop(); // the second's digest may still be on its way
+    socket.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the digest's trip, at most
+    const again = [allocPayload(6 * MIB), allocPayload(6 * MIB)].map((b) => b.buffer);
+    expect(again).toContain(sent.buffer);
+    expect(again).toContain(hashing.buffer);
+    // Pushed after the end: its memory goes back at once.
+    const late = download(6 * MIB, 0x67);
+    box.push(1, late);
+    expect(allocPayload(6 * MIB).buffer).toBe(late.buffer);
   });
 
   it('ignores an ack for a message not sent yet, and keeps it until it is sent and acknowledged', async () => {

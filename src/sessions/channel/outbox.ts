@@ -55,7 +55,7 @@ export class Outbox {
 
   /** Numbers a message and sends it (once its digest is in, after those numbered before it). */
   push(payloadType: number, payload: Buffer): void {
-    if (this.stopped) return;
+    if (this.stopped) return releasePayload(payload);
     const seq = this.nextSeq++;
     const entry: Entry = {
       payloadType,
@@ -71,6 +71,9 @@ export class Outbox {
     if (digestsOffThread(payload)) {
       void digestOffThread(payload).then(() => {
         entry.frame = this.encode(seq, entry);
+        // Over meanwhile: its memory goes back at once (nothing will send or acknowledge it).
+        if (this.stopped) entry.acked = true;
+        this.release(entry);
         this.sendReady();
       });
     } else {
@@ -141,6 +144,11 @@ export class Outbox {
   /** Nothing more is sent; writers waiting for the window go on (and send into nothing). */
   stop(): void {
     this.stopped = true;
+    // What was never acknowledged gives its memory back (once its writes are done).
+    for (const entry of this.entries.values()) {
+      entry.acked = true;
+      this.release(entry);
+    }
     this.releaseWriters();
     this.releaseAckWaiters();
     this.stopTimer();
@@ -189,10 +197,14 @@ export class Outbox {
     return true;
   }
 
-  /** An acknowledged frame with no write in progress: its memory may carry the next payload. */
+  /**
+   * An acknowledged frame with no write in progress: its memory (the payload's, when the frame was
+   * made in its header room, else a copy) may carry the next payload.
+   */
   private release(entry: Entry): void {
     if (!entry.acked || entry.writes > 0 || !entry.frame) return;
     releasePayload(entry.frame);
+    releasePayload(entry.payload);
     entry.frame = undefined;
   }
 

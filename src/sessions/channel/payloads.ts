@@ -5,7 +5,14 @@
 //   once the client has acknowledged their message (releasePayload) instead of new ones each time;
 // - their digest computed on a worker thread, written straight into the header room, while the main
 //   thread goes on reading and sending. The message waits for it (Outbox keeps the order).
-// A buffer that is not from here, or a worker that failed, falls back to hashing on the main thread.
+//
+// The shared buffers are slots: at most SLOTS_PER_SIZE of a size, each given to the worker once and
+// never dropped. (A shared buffer lives until the worker's copy is collected too, and an idle worker
+// hardly ever collects: buffers made and dropped per message piled up by the gigabyte.) When every
+// slot is in use, a payload gets ordinary memory and is hashed on the main thread, as is any buffer
+// not from here, and everything when the worker failed. Whoever holds a slot gives it back with
+// releasePayload(): the Outbox once the message is acknowledged or the session is over, the
+// coalescer when it copied one, the reader when its connection closes.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIGEST_OFFSET, PAYLOAD_OFFSET } from './wire.js';
@@ -14,12 +21,17 @@ import { DIGEST_OFFSET, PAYLOAD_OFFSET } from './wire.js';
 export const OFF_THREAD_MIN_BYTES = 64 * 1024;
 /** A worker only helps when it has a core of its own. */
 const OTHER_CORES = availableParallelism() > 1;
-/** Free buffers kept per size (the rest are left to the garbage collector). */
-const POOL_LIMIT = 16;
+/** Shared slots of one size: enough for three port downloads at full speed (48 MiB of 2 MiB ones). */
+export const SLOTS_PER_SIZE = 24;
 
-const free = new Map<number, SharedArrayBuffer[]>();
-/** Memory handed out by allocPayload (so releasePayload takes back nothing else). */
-const pooled = new WeakSet<ArrayBufferLike>();
+interface Slots {
+  free: SharedArrayBuffer[];
+  made: number;
+}
+
+const slots = new Map<number, Slots>();
+/** Slots handed out and not given back yet (so releasePayload takes back nothing else, once). */
+const inUse = new WeakSet<ArrayBufferLike>();
 /** Payloads whose header room is still unused (encode frames them in place, once). */
 const withHeaderRoom = new WeakSet<ArrayBufferLike>();
 /** Payloads whose digest is already in their header room. */
@@ -31,8 +43,16 @@ const digested = new WeakSet<ArrayBufferLike>();
  */
 export function allocPayload(size: number): Buffer {
   const bytes = PAYLOAD_OFFSET + size;
-  const memory = free.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
-  pooled.add(memory);
+  let sized = slots.get(bytes);
+  if (!sized) slots.set(bytes, (sized = { free: [], made: 0 }));
+  let memory: ArrayBufferLike | undefined = sized.free.pop();
+  if (!memory && sized.made < SLOTS_PER_SIZE) {
+    memory = new SharedArrayBuffer(bytes);
+    sized.made++;
+  }
+  if (memory) inUse.add(memory);
+  // Every slot in use: ordinary memory, left to the garbage collector.
+  memory ??= Buffer.allocUnsafeSlow(bytes).buffer;
   withHeaderRoom.add(memory);
   return Buffer.from(memory, PAYLOAD_OFFSET, size);
 }
@@ -49,17 +69,15 @@ export function takeDigested(frame: Buffer): boolean {
 }
 
 /**
- * A frame is no longer needed (its message acknowledged, every write of it done): its memory may
- * carry another payload. Anything not made by allocPayload is ignored.
+ * The memory of a payload (or of its frame) is no longer needed by its holder: when it is a slot, it
+ * may carry another payload. Anything else, or a slot already given back, is ignored.
  */
-export function releasePayload(frame: Buffer): void {
-  const memory = frame.buffer;
-  if (!(memory instanceof SharedArrayBuffer) || !pooled.delete(memory)) return;
+export function releasePayload(bytes: Buffer): void {
+  const memory = bytes.buffer;
+  if (!(memory instanceof SharedArrayBuffer) || !inUse.delete(memory)) return;
   withHeaderRoom.delete(memory);
   digested.delete(memory);
-  let list = free.get(memory.byteLength);
-  if (!list) free.set(memory.byteLength, (list = []));
-  if (list.length < POOL_LIMIT) list.push(memory);
+  slots.get(memory.byteLength)?.free.push(memory);
 }
 
 /** Whether digestOffThread() would take this payload (large, in allocPayload's shared memory). */
@@ -74,7 +92,7 @@ export function digestsOffThread(payload: Buffer): boolean {
 }
 
 // The worker: plain JavaScript (it runs the same under tsx and from dist/), hashing a range of a
-// shared buffer and writing the digest where it is told. Each buffer is sent to it once, with its
+// shared buffer and writing the digest where it is told. Each slot is sent to it once, with its
 // number (sending a SharedArrayBuffer costs several times a plain message); then only its number.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -84,7 +102,6 @@ const sha256 = crypto.hash
   : (bytes) => crypto.createHash('sha256').update(bytes).digest();
 const memories = new Map();
 parentPort.on('message', (job) => {
-  if (job.forget !== undefined) return void memories.delete(job.forget);
   if (job.memory) memories.set(job.index, job.memory);
   const memory = memories.get(job.index);
   new Uint8Array(memory, job.digestAt, 32).set(sha256(new Uint8Array(memory, job.offset, job.length)));
@@ -101,12 +118,9 @@ class DigestWorker {
   private nextId = 0;
   private readonly jobs = new Map<number, Job>();
   private broken = false;
-  /** The number each buffer has in the worker. */
+  /** The number each slot has in the worker. */
   private readonly numbers = new WeakMap<SharedArrayBuffer, number>();
   private nextNumber = 0;
-  private readonly collected = new FinalizationRegistry<number>((index) =>
-    this.worker?.postMessage({ forget: index }),
-  );
 
   /** Writes the payload's digest into its header room; answers false when it could not. */
   digest(payload: Buffer): Promise<boolean> {
@@ -118,8 +132,6 @@ class DigestWorker {
     if (index === undefined) {
       index = this.nextNumber++;
       this.numbers.set(memory, index);
-      // The worker holds the memory until told to forget it: when this side's buffer is collected.
-      this.collected.register(memory, index);
     }
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -6,6 +6,7 @@
 // a time, thus sends a few large messages (one digest, frame and ack each) instead of thousands.
 // Large chunks (the direct path's reads, gathered by dial.ts) pass through uncopied.
 import { allocPayload } from '../channel/codec.js';
+import { releasePayload } from '../channel/payloads.js';
 import { PORT_CHUNK_BYTES } from '../channel/channel.js';
 import type { DataChannel } from '../model.js';
 
@@ -36,6 +37,7 @@ export class Coalescer {
       at += copied;
       if (this.filled === this.buffer.length) this.flush();
     }
+    releasePayload(bytes); // copied: a reader's slot goes back
     if (this.filled > 0 && !this.waiting) {
       this.waiting = true;
       void this.channel.acknowledgement().then(() => {

@@ -15,6 +15,7 @@ import { connect, isIP, type Socket } from 'node:net';
 import { Writable, type Duplex } from 'node:stream';
 import { PORT_CHUNK_BYTES } from '../channel/channel.js';
 import { allocPayload } from '../channel/codec.js';
+import { releasePayload } from '../channel/payloads.js';
 import type { Connector, TargetConnection } from './relay.js';
 
 /** A direct connection that takes longer than this is taken for unroutable (then: the relay). */
@@ -143,6 +144,15 @@ class BatchReader {
     this.paused = false;
   }
 
+  /** The connection is over: the memory not handed out goes back. */
+  dispose(): void {
+    if (this.buffer) releasePayload(this.buffer);
+    for (const bytes of this.backlog) releasePayload(bytes);
+    this.buffer = undefined;
+    this.backlog = [];
+    this.filled = 0;
+  }
+
   /** Hands out what was read (nothing when there is no listener yet: it waits). */
   flush(): void {
     if (!this.listener || this.flushing) return;
@@ -183,6 +193,7 @@ function socketConnection(socket: Socket, reader: BatchReader): TargetConnection
   // What was read before the end of stream is handed out before the end is reported.
   socket.on('close', () => {
     reader.flush();
+    reader.dispose();
     end(failure);
   });
   socket.on('end', () => {
@@ -192,7 +203,7 @@ function socketConnection(socket: Socket, reader: BatchReader): TargetConnection
   return {
     write: (bytes) => void socket.write(bytes),
     onData: (listener) => {
-      reader.onData((bytes) => closed || listener(bytes));
+      reader.onData((bytes) => (closed ? releasePayload(bytes) : listener(bytes)));
       reader.flush();
       if (!reader.paused) socket.resume();
     },

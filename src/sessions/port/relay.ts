@@ -11,6 +11,7 @@
 // - A connection that cannot be made (at the start or on a reconnect) ends the session, with the
 //   agent's "Unable to connect to specified port: ..." as channel_closed's Output.
 import type { DataChannel, RunningBackend } from '../model.js';
+import { releasePayload } from '../channel/payloads.js';
 import { Coalescer } from './coalescer.js';
 
 /** One connection to the target port, however it is carried (a TCP socket, an in-container relay). */
@@ -128,7 +129,7 @@ export class PortRelay implements RunningBackend {
     const coalescer = new Coalescer(this.channel);
     this.coalescer = coalescer;
     connection.onData((bytes) => {
-      if (this.connection !== connection) return;
+      if (this.connection !== connection) return releasePayload(bytes);
       coalescer.push(bytes);
       // Read no more until the client has acknowledged enough (when the channel says so).
       const writable = this.channel.writable();
