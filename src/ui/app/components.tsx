@@ -1,5 +1,6 @@
 // Small pieces the pages share: error notes, status badges, tag chips, labelled fields, a button
-// that asks for confirmation in place, and a hook for actions (busy, error, then refresh).
+// that asks for confirmation in place, a hook for actions (busy, error, then refresh), and the
+// grid table.
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useId, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
@@ -188,5 +189,38 @@ export function Loading({ what }: { what: string }) {
     <p class="loading" role="status">
       Loading {what}…
     </p>
+  );
+}
+
+/**
+ * A grid table in its scrolling wrapper: one header row of `columns` (text or markup), then the rows
+ * given as children. `class` adds to the table's `grid` class.
+ */
+export function Grid({
+  label,
+  columns,
+  class: extra,
+  children,
+}: {
+  label: string;
+  columns: ComponentChildren[];
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table class={extra ? `grid ${extra}` : 'grid'} aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} scope="col">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

@@ -9,7 +9,17 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Output } from '../api.js';
 import { Status } from '../badges.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, Section, Time, useAction } from '../components.js';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Grid,
+  Loading,
+  Section,
+  Time,
+  useAction,
+} from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { ParameterFields, parametersOf } from '../parameter-form.js';
@@ -411,50 +421,39 @@ export function AutomationPage({ params }: PageProps) {
         ) : list.length === 0 ? (
           <Empty>{status ? 'No execution has this status.' : 'No automation has run yet.'}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Automation executions">
-              <thead>
-                <tr>
-                  <th scope="col">Execution</th>
-                  <th scope="col">Runbook</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Current step</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Ended</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((x) => (
-                  <tr
-                    key={x.AutomationExecutionId}
-                    data-execution-id={x.AutomationExecutionId}
-                    aria-current={x.AutomationExecutionId === selected ? 'true' : undefined}
+          <Grid
+            label="Automation executions"
+            columns={['Execution', 'Runbook', 'Status', 'Current step', 'Started', 'Ended']}
+          >
+            {list.map((x) => (
+              <tr
+                key={x.AutomationExecutionId}
+                data-execution-id={x.AutomationExecutionId}
+                aria-current={x.AutomationExecutionId === selected ? 'true' : undefined}
+              >
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="link-button mono"
+                    onClick={() => navigate('automation', { execution: x.AutomationExecutionId! })}
                   >
-                    <th scope="row">
-                      <button
-                        type="button"
-                        class="link-button mono"
-                        onClick={() => navigate('automation', { execution: x.AutomationExecutionId! })}
-                      >
-                        {x.AutomationExecutionId}
-                      </button>
-                    </th>
-                    <td>{x.DocumentName}</td>
-                    <td class="execution-status">
-                      <Status status={x.AutomationExecutionStatus} />
-                    </td>
-                    <td>{x.CurrentStepName ?? <span class="muted">—</span>}</td>
-                    <td>
-                      <Time seconds={x.ExecutionStartTime} />
-                    </td>
-                    <td>
-                      <Time seconds={x.ExecutionEndTime} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    {x.AutomationExecutionId}
+                  </button>
+                </th>
+                <td>{x.DocumentName}</td>
+                <td class="execution-status">
+                  <Status status={x.AutomationExecutionStatus} />
+                </td>
+                <td>{x.CurrentStepName ?? <span class="muted">—</span>}</td>
+                <td>
+                  <Time seconds={x.ExecutionStartTime} />
+                </td>
+                <td>
+                  <Time seconds={x.ExecutionEndTime} />
+                </td>
+              </tr>
+            ))}
+          </Grid>
         )}
       </Section>
     </>

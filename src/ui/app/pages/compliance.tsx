@@ -4,7 +4,7 @@
 import type { Output } from '../api.js';
 import { Status } from '../badges.js';
 import { BarChart } from '../bar-chart.js';
-import { Empty, ErrorNote, Loading, Section, Time } from '../components.js';
+import { Empty, ErrorNote, Grid, Loading, Section, Time } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -51,36 +51,28 @@ function Summaries() {
         <Empty>No compliance data yet (associations and patch scans write it, or PutComplianceItems).</Empty>
       ) : (
         <>
-          <div class="table-wrap">
-            <table class="grid" aria-label="Compliance by type">
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Compliant resources</th>
-                  <th scope="col">Non-compliant resources</th>
-                  {SEVERITIES.map(([name]) => (
-                    <th key={name} scope="col">
-                      {name.toLowerCase()}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s) => (
-                  <tr key={s.ComplianceType} data-compliance-type={s.ComplianceType}>
-                    <th scope="row">{s.ComplianceType}</th>
-                    <td class="compliant-count">{s.CompliantSummary?.CompliantCount ?? 0}</td>
-                    <td class="non-compliant-count">{s.NonCompliantSummary?.NonCompliantCount ?? 0}</td>
-                    {severityCounts(s.NonCompliantSummary?.SeveritySummary).map((n, i) => (
-                      <td key={SEVERITIES[i]![0]} data-severity={SEVERITIES[i]![0]}>
-                        {n}
-                      </td>
-                    ))}
-                  </tr>
+          <Grid
+            label="Compliance by type"
+            columns={[
+              'Type',
+              'Compliant resources',
+              'Non-compliant resources',
+              ...SEVERITIES.map(([name]) => name.toLowerCase()),
+            ]}
+          >
+            {list.map((s) => (
+              <tr key={s.ComplianceType} data-compliance-type={s.ComplianceType}>
+                <th scope="row">{s.ComplianceType}</th>
+                <td class="compliant-count">{s.CompliantSummary?.CompliantCount ?? 0}</td>
+                <td class="non-compliant-count">{s.NonCompliantSummary?.NonCompliantCount ?? 0}</td>
+                {severityCounts(s.NonCompliantSummary?.SeveritySummary).map((n, i) => (
+                  <td key={SEVERITIES[i]![0]} data-severity={SEVERITIES[i]![0]}>
+                    {n}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </Grid>
           <p class="hint">
             Counts are of resources (instances), as AWS reports them; a severity column counts the
             non-compliant resources whose most severe non-compliant item has that severity.
@@ -113,46 +105,34 @@ function Items({ resourceId }: { resourceId: string }) {
       ) : list.length === 0 ? (
         <Empty>No compliance items.</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Compliance items">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Id</th>
-                <th scope="col">Title</th>
-                <th scope="col">Status</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Executed</th>
-                <th scope="col">Execution</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((item) => (
-                <tr key={`${item.ComplianceType}/${item.Id}`} data-item-id={item.Id}>
-                  <td>{item.ComplianceType}</td>
-                  <th scope="row" class="clip" title={item.Id}>
-                    {item.Id}
-                  </th>
-                  <td class="clip" title={item.Title}>
-                    {item.Title}
-                  </td>
-                  <td class="item-status">
-                    <Status status={item.Status} />
-                  </td>
-                  <td>
-                    <Status status={item.Severity} />
-                  </td>
-                  <td>
-                    <Time seconds={item.ExecutionSummary?.ExecutionTime} />
-                  </td>
-                  <td class="clip mono" title={item.ExecutionSummary?.ExecutionId}>
-                    {item.ExecutionSummary?.ExecutionType} {item.ExecutionSummary?.ExecutionId}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Compliance items"
+          columns={['Type', 'Id', 'Title', 'Status', 'Severity', 'Executed', 'Execution']}
+        >
+          {list.map((item) => (
+            <tr key={`${item.ComplianceType}/${item.Id}`} data-item-id={item.Id}>
+              <td>{item.ComplianceType}</td>
+              <th scope="row" class="clip" title={item.Id}>
+                {item.Id}
+              </th>
+              <td class="clip" title={item.Title}>
+                {item.Title}
+              </td>
+              <td class="item-status">
+                <Status status={item.Status} />
+              </td>
+              <td>
+                <Status status={item.Severity} />
+              </td>
+              <td>
+                <Time seconds={item.ExecutionSummary?.ExecutionTime} />
+              </td>
+              <td class="clip mono" title={item.ExecutionSummary?.ExecutionId}>
+                {item.ExecutionSummary?.ExecutionType} {item.ExecutionSummary?.ExecutionId}
+              </td>
+            </tr>
+          ))}
+        </Grid>
       )}
     </Section>
   );
@@ -182,53 +162,49 @@ export function CompliancePage({ params }: PageProps) {
         ) : list.length === 0 ? (
           <Empty>No resource has compliance data.</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Resources">
-              <thead>
-                <tr>
-                  <th scope="col">Resource</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Overall severity</th>
-                  <th scope="col">Compliant items</th>
-                  <th scope="col">Non-compliant items</th>
-                  <th scope="col">Last execution</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((r) => (
-                  <tr
-                    key={`${r.ResourceId}/${r.ComplianceType}`}
-                    data-resource-id={r.ResourceId}
-                    data-compliance-type={r.ComplianceType}
-                    aria-current={r.ResourceId === selected ? 'true' : undefined}
+          <Grid
+            label="Resources"
+            columns={[
+              'Resource',
+              'Type',
+              'Status',
+              'Overall severity',
+              'Compliant items',
+              'Non-compliant items',
+              'Last execution',
+            ]}
+          >
+            {list.map((r) => (
+              <tr
+                key={`${r.ResourceId}/${r.ComplianceType}`}
+                data-resource-id={r.ResourceId}
+                data-compliance-type={r.ComplianceType}
+                aria-current={r.ResourceId === selected ? 'true' : undefined}
+              >
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="link-button mono"
+                    onClick={() => navigate('compliance', { resource: r.ResourceId! })}
                   >
-                    <th scope="row">
-                      <button
-                        type="button"
-                        class="link-button mono"
-                        onClick={() => navigate('compliance', { resource: r.ResourceId! })}
-                      >
-                        {r.ResourceId}
-                      </button>
-                    </th>
-                    <td>{r.ComplianceType}</td>
-                    <td class="resource-status">
-                      <Status status={r.Status} />
-                    </td>
-                    <td>
-                      <Status status={r.OverallSeverity} />
-                    </td>
-                    <td>{r.CompliantSummary?.CompliantCount ?? 0}</td>
-                    <td>{r.NonCompliantSummary?.NonCompliantCount ?? 0}</td>
-                    <td>
-                      <Time seconds={r.ExecutionSummary?.ExecutionTime} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    {r.ResourceId}
+                  </button>
+                </th>
+                <td>{r.ComplianceType}</td>
+                <td class="resource-status">
+                  <Status status={r.Status} />
+                </td>
+                <td>
+                  <Status status={r.OverallSeverity} />
+                </td>
+                <td>{r.CompliantSummary?.CompliantCount ?? 0}</td>
+                <td>{r.NonCompliantSummary?.NonCompliantCount ?? 0}</td>
+                <td>
+                  <Time seconds={r.ExecutionSummary?.ExecutionTime} />
+                </td>
+              </tr>
+            ))}
+          </Grid>
         )}
       </Section>
       {selected ? <Items key={selected} resourceId={selected} /> : null}

@@ -1,7 +1,7 @@
 // Documents: the list (ListDocuments, filtered by owner and type), a document's content as JSON
 // or YAML (GetDocument with DocumentFormat, any version) and its versions (ListDocumentVersions).
 import { useState } from 'preact/hooks';
-import { Empty, ErrorNote, Field, Loading, Section, StatusBadge, Time } from '../components.js';
+import { Empty, ErrorNote, Field, Grid, Loading, Section, StatusBadge, Time } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -104,36 +104,25 @@ function DocumentDetail({ name }: { name: string }) {
       {!versions.data ? (
         <Loading what="versions" />
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Document versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">Format</th>
-                <th scope="col">Status</th>
-                <th scope="col">Default</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.data.map((v) => (
-                <tr key={v.DocumentVersion}>
-                  <th scope="row">{v.DocumentVersion}</th>
-                  <td>{v.VersionName ?? <span class="muted">—</span>}</td>
-                  <td>
-                    <Time seconds={v.CreatedDate} />
-                  </td>
-                  <td>{v.DocumentFormat}</td>
-                  <td>
-                    <StatusBadge status={v.Status} />
-                  </td>
-                  <td>{v.IsDefaultVersion ? 'Yes' : 'No'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Document versions"
+          columns={['Version', 'Name', 'Created', 'Format', 'Status', 'Default']}
+        >
+          {versions.data.map((v) => (
+            <tr key={v.DocumentVersion}>
+              <th scope="row">{v.DocumentVersion}</th>
+              <td>{v.VersionName ?? <span class="muted">—</span>}</td>
+              <td>
+                <Time seconds={v.CreatedDate} />
+              </td>
+              <td>{v.DocumentFormat}</td>
+              <td>
+                <StatusBadge status={v.Status} />
+              </td>
+              <td>{v.IsDefaultVersion ? 'Yes' : 'No'}</td>
+            </tr>
+          ))}
+        </Grid>
       )}
     </Section>
   );
@@ -204,34 +193,20 @@ export function DocumentsPage({ params }: PageProps) {
         ) : shown.length === 0 ? (
           <Empty>No document matches.</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Documents">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">Platforms</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((d) => (
-                  <tr key={d.Name} aria-current={d.Name === selected ? 'true' : undefined}>
-                    <th scope="row">
-                      <a href={`#/documents?name=${encodeURIComponent(d.Name!)}`}>{d.Name}</a>
-                    </th>
-                    <td>{d.DocumentType}</td>
-                    <td>{d.Owner}</td>
-                    <td>{d.DocumentVersion}</td>
-                    <td>{d.DocumentFormat}</td>
-                    <td>{(d.PlatformTypes ?? []).join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Grid label="Documents" columns={['Name', 'Type', 'Owner', 'Version', 'Format', 'Platforms']}>
+            {shown.map((d) => (
+              <tr key={d.Name} aria-current={d.Name === selected ? 'true' : undefined}>
+                <th scope="row">
+                  <a href={`#/documents?name=${encodeURIComponent(d.Name!)}`}>{d.Name}</a>
+                </th>
+                <td>{d.DocumentType}</td>
+                <td>{d.Owner}</td>
+                <td>{d.DocumentVersion}</td>
+                <td>{d.DocumentFormat}</td>
+                <td>{(d.PlatformTypes ?? []).join(', ')}</td>
+              </tr>
+            ))}
+          </Grid>
         )}
       </Section>
     </>

@@ -10,6 +10,7 @@ import {
   Empty,
   ErrorNote,
   Field,
+  Grid,
   Loading,
   Section,
   StatusBadge,
@@ -190,61 +191,55 @@ export function FleetPage(_props: PageProps) {
             No instances in {scope.accountId} / {scope.region}. Add one below.
           </Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Instances">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Instance ID</th>
-                  <th scope="col">Ping status</th>
-                  <th scope="col">Platform</th>
-                  <th scope="col">IP address</th>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Tags</th>
-                  <th scope="col">Last ping</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.rows.map((row) => (
-                  <tr key={row.instanceId} data-instance-id={row.instanceId}>
-                    <th scope="row">{row.name || <span class="muted">—</span>}</th>
-                    <td>
-                      <code>{row.instanceId}</code>
-                    </td>
-                    <td class="ping-status">
-                      <StatusBadge status={row.pingStatus} />
-                    </td>
-                    <td>{row.platform}</td>
-                    <td>{row.ip ?? <span class="muted">—</span>}</td>
-                    <td>{row.agentVersion ?? <span class="muted">—</span>}</td>
-                    <td>
-                      <TagList tags={row.tags} />
-                    </td>
-                    <td>
-                      <Time seconds={row.lastPing} />
-                    </td>
-                    <td>
-                      {row.inFleet ? (
-                        <ConfirmButton
-                          label="Remove"
-                          confirmLabel={`Remove ${row.name || row.instanceId}`}
-                          disabled={remove.busy}
-                          onConfirm={() =>
-                            void remove
-                              .run(() => admin('DELETE', `instances/${encodeURIComponent(row.instanceId)}`))
-                              .then(fleet.refresh)
-                          }
-                        />
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Grid
+            label="Instances"
+            columns={[
+              'Name',
+              'Instance ID',
+              'Ping status',
+              'Platform',
+              'IP address',
+              'Agent',
+              'Tags',
+              'Last ping',
+              <span class="visually-hidden">Actions</span>,
+            ]}
+          >
+            {data.rows.map((row) => (
+              <tr key={row.instanceId} data-instance-id={row.instanceId}>
+                <th scope="row">{row.name || <span class="muted">—</span>}</th>
+                <td>
+                  <code>{row.instanceId}</code>
+                </td>
+                <td class="ping-status">
+                  <StatusBadge status={row.pingStatus} />
+                </td>
+                <td>{row.platform}</td>
+                <td>{row.ip ?? <span class="muted">—</span>}</td>
+                <td>{row.agentVersion ?? <span class="muted">—</span>}</td>
+                <td>
+                  <TagList tags={row.tags} />
+                </td>
+                <td>
+                  <Time seconds={row.lastPing} />
+                </td>
+                <td>
+                  {row.inFleet ? (
+                    <ConfirmButton
+                      label="Remove"
+                      confirmLabel={`Remove ${row.name || row.instanceId}`}
+                      disabled={remove.busy}
+                      onConfirm={() =>
+                        void remove
+                          .run(() => admin('DELETE', `instances/${encodeURIComponent(row.instanceId)}`))
+                          .then(fleet.refresh)
+                      }
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </Grid>
         )}
       </Section>
       <Section title="Add an instance">

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Output } from '../api.js';
 import { BarChart, type Bar } from '../bar-chart.js';
-import { Empty, ErrorNote, Field, Loading, Section, Time } from '../components.js';
+import { Empty, ErrorNote, Field, Grid, Loading, Section, Time } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -236,36 +236,23 @@ function InstanceInventory({ initialInstance }: { initialInstance: string | null
             {shown.length} of {list.length} entries · captured{' '}
             <Time seconds={toSeconds(entries.data.captureTime)} />
           </p>
-          <div class="table-wrap">
-            <table class="grid" aria-label={`${typeName} of ${instanceId}`}>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c} scope="col">
-                      {c}
+          <Grid label={`${typeName} of ${instanceId}`} columns={columns}>
+            {shown.map((entry, i) => (
+              <tr key={i}>
+                {columns.map((c, j) =>
+                  j === 0 ? (
+                    <th key={c} scope="row">
+                      {entry[c] ?? ''}
                     </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((entry, i) => (
-                  <tr key={i}>
-                    {columns.map((c, j) =>
-                      j === 0 ? (
-                        <th key={c} scope="row">
-                          {entry[c] ?? ''}
-                        </th>
-                      ) : (
-                        <td key={c} class="clip" title={entry[c] ?? ''}>
-                          {entry[c] ?? ''}
-                        </td>
-                      ),
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  ) : (
+                    <td key={c} class="clip" title={entry[c] ?? ''}>
+                      {entry[c] ?? ''}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </Grid>
         </>
       )}
     </Section>

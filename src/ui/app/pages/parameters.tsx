@@ -5,7 +5,17 @@
 import { diffLines } from 'diff';
 import { useMemo, useState } from 'preact/hooks';
 import type { Output } from '../api.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, Section, Time, useAction } from '../components.js';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Grid,
+  Loading,
+  Section,
+  Time,
+  useAction,
+} from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -401,58 +411,51 @@ function ParameterDetail({ metadata, onDeleted }: { metadata: Metadata; onDelete
       {history.length === 0 ? (
         <Loading what="the history" />
       ) : (
-        <div class="table-wrap">
-          <table class="grid history" aria-label="Versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Modified</th>
-                <th scope="col">Type</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Value</th>
-                <th scope="col">
-                  <abbr title="Compare from">From</abbr>
-                </th>
-                <th scope="col">
-                  <abbr title="Compare to">To</abbr>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...history].reverse().map((h) => (
-                <tr key={h.Version} data-version={h.Version}>
-                  <th scope="row">{h.Version}</th>
-                  <td>
-                    <Time seconds={h.LastModifiedDate} />
-                  </td>
-                  <td>{h.Type}</td>
-                  <td>{h.Tier}</td>
-                  <td>{h.Labels?.join(', ') || <span class="muted">—</span>}</td>
-                  <td class="mono clip">{hidden ? HIDDEN : h.Value}</td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="diff-from"
-                      aria-label={`Compare from version ${h.Version}`}
-                      checked={from?.Version === h.Version}
-                      onChange={() => setFromVersion(h.Version)}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="diff-to"
-                      aria-label={`Compare to version ${h.Version}`}
-                      checked={to?.Version === h.Version}
-                      onChange={() => setToVersion(h.Version)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Versions"
+          columns={[
+            'Version',
+            'Modified',
+            'Type',
+            'Tier',
+            'Labels',
+            'Value',
+            <abbr title="Compare from">From</abbr>,
+            <abbr title="Compare to">To</abbr>,
+          ]}
+          class="history"
+        >
+          {[...history].reverse().map((h) => (
+            <tr key={h.Version} data-version={h.Version}>
+              <th scope="row">{h.Version}</th>
+              <td>
+                <Time seconds={h.LastModifiedDate} />
+              </td>
+              <td>{h.Type}</td>
+              <td>{h.Tier}</td>
+              <td>{h.Labels?.join(', ') || <span class="muted">—</span>}</td>
+              <td class="mono clip">{hidden ? HIDDEN : h.Value}</td>
+              <td>
+                <input
+                  type="radio"
+                  name="diff-from"
+                  aria-label={`Compare from version ${h.Version}`}
+                  checked={from?.Version === h.Version}
+                  onChange={() => setFromVersion(h.Version)}
+                />
+              </td>
+              <td>
+                <input
+                  type="radio"
+                  name="diff-to"
+                  aria-label={`Compare to version ${h.Version}`}
+                  checked={to?.Version === h.Version}
+                  onChange={() => setToVersion(h.Version)}
+                />
+              </td>
+            </tr>
+          ))}
+        </Grid>
       )}
       {from && to && history.length > 1 ? (
         <>

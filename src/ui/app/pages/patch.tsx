@@ -5,7 +5,7 @@
 // and one instance's patches (DescribeInstancePatches).
 import type { Output } from '../api.js';
 import { Status } from '../badges.js';
-import { Empty, ErrorNote, Field, Loading, Section, Time } from '../components.js';
+import { Empty, ErrorNote, Field, Grid, Loading, Section, Time } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -51,35 +51,25 @@ function Baselines() {
       {!baselines.data ? (
         <Loading what="baselines" />
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Patch baselines">
-            <thead>
-              <tr>
-                <th scope="col">Baseline</th>
-                <th scope="col">Name</th>
-                <th scope="col">Operating system</th>
-                <th scope="col">Default</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((b) => (
-                <tr key={b.BaselineId} data-baseline-id={b.BaselineId}>
-                  <th scope="row" class="mono" title={b.BaselineId}>
-                    {/* AWS's predefined baselines have ARNs for ids: their pb- part is shown */}
-                    {b.BaselineId?.split('/').pop()}
-                  </th>
-                  <td>{b.BaselineName}</td>
-                  <td>{b.OperatingSystem}</td>
-                  <td>{b.DefaultBaseline ? 'default' : ''}</td>
-                  <td class="clip" title={b.BaselineDescription}>
-                    {b.BaselineDescription}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Patch baselines"
+          columns={['Baseline', 'Name', 'Operating system', 'Default', 'Description']}
+        >
+          {shown.map((b) => (
+            <tr key={b.BaselineId} data-baseline-id={b.BaselineId}>
+              <th scope="row" class="mono" title={b.BaselineId}>
+                {/* AWS's predefined baselines have ARNs for ids: their pb- part is shown */}
+                {b.BaselineId?.split('/').pop()}
+              </th>
+              <td>{b.BaselineName}</td>
+              <td>{b.OperatingSystem}</td>
+              <td>{b.DefaultBaseline ? 'default' : ''}</td>
+              <td class="clip" title={b.BaselineDescription}>
+                {b.BaselineDescription}
+              </td>
+            </tr>
+          ))}
+        </Grid>
       )}
       <h3>Patch groups</h3>
       {!groups.data ? (
@@ -134,38 +124,27 @@ function InstancePatches({ instanceId }: { instanceId: string }) {
       ) : list.length === 0 ? (
         <Empty>No patches recorded.</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Instance patches">
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">KB id</th>
-                <th scope="col">Classification</th>
-                <th scope="col">Severity</th>
-                <th scope="col">State</th>
-                <th scope="col">Installed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((p) => (
-                <tr key={p.Title} data-kb-id={p.KBId}>
-                  <th scope="row" class="mono">
-                    {p.Title}
-                  </th>
-                  <td class="mono">{p.KBId}</td>
-                  <td>{p.Classification}</td>
-                  <td>{p.Severity}</td>
-                  <td class="patch-state">
-                    <Status status={p.State} />
-                  </td>
-                  <td>
-                    <Time seconds={p.InstalledTime} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Instance patches"
+          columns={['Title', 'KB id', 'Classification', 'Severity', 'State', 'Installed']}
+        >
+          {list.map((p) => (
+            <tr key={p.Title} data-kb-id={p.KBId}>
+              <th scope="row" class="mono">
+                {p.Title}
+              </th>
+              <td class="mono">{p.KBId}</td>
+              <td>{p.Classification}</td>
+              <td>{p.Severity}</td>
+              <td class="patch-state">
+                <Status status={p.State} />
+              </td>
+              <td>
+                <Time seconds={p.InstalledTime} />
+              </td>
+            </tr>
+          ))}
+        </Grid>
       )}
     </Section>
   );
@@ -283,58 +262,44 @@ export function PatchPage({ params }: PageProps) {
             No instance has reported a patch state (run AWS-RunPatchBaseline with Operation=Scan).
           </Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Instance patch states">
-              <thead>
-                <tr>
-                  <th scope="col">Instance</th>
-                  <th scope="col">Patch group</th>
-                  <th scope="col">Operation</th>
-                  {COUNTS.map(([, label]) => (
-                    <th key={label} scope="col">
-                      {label}
-                    </th>
-                  ))}
-                  <th scope="col">Ended</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.states.map((s) => (
-                  <tr
-                    key={s.InstanceId}
-                    data-instance-id={s.InstanceId}
-                    aria-current={s.InstanceId === selected ? 'true' : undefined}
+          <Grid
+            label="Instance patch states"
+            columns={['Instance', 'Patch group', 'Operation', ...COUNTS.map(([, label]) => label), 'Ended']}
+          >
+            {data.states.map((s) => (
+              <tr
+                key={s.InstanceId}
+                data-instance-id={s.InstanceId}
+                aria-current={s.InstanceId === selected ? 'true' : undefined}
+              >
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="link-button mono"
+                    onClick={() =>
+                      navigate('patch', { ...(group ? { group } : {}), instance: s.InstanceId! })
+                    }
                   >
-                    <th scope="row">
-                      <button
-                        type="button"
-                        class="link-button mono"
-                        onClick={() =>
-                          navigate('patch', { ...(group ? { group } : {}), instance: s.InstanceId! })
-                        }
-                      >
-                        {s.InstanceId}
-                      </button>
-                    </th>
-                    <td>{s.PatchGroup || <span class="muted">—</span>}</td>
-                    <td>{s.Operation}</td>
-                    {COUNTS.map(([key, label]) => (
-                      <td
-                        key={label}
-                        data-count={key}
-                        class={key === 'MissingCount' && s[key] ? 'count-bad' : ''}
-                      >
-                        {String(s[key] ?? 0)}
-                      </td>
-                    ))}
-                    <td>
-                      <Time seconds={s.OperationEndTime} />
-                    </td>
-                  </tr>
+                    {s.InstanceId}
+                  </button>
+                </th>
+                <td>{s.PatchGroup || <span class="muted">—</span>}</td>
+                <td>{s.Operation}</td>
+                {COUNTS.map(([key, label]) => (
+                  <td
+                    key={label}
+                    data-count={key}
+                    class={key === 'MissingCount' && s[key] ? 'count-bad' : ''}
+                  >
+                    {String(s[key] ?? 0)}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+                <td>
+                  <Time seconds={s.OperationEndTime} />
+                </td>
+              </tr>
+            ))}
+          </Grid>
         )}
         {data && data.missing.length ? (
           <>

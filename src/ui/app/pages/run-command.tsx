@@ -9,6 +9,7 @@ import {
   Empty,
   ErrorNote,
   Field,
+  Grid,
   Loading,
   Section,
   StatusBadge,
@@ -456,44 +457,32 @@ function History() {
       ) : commands.data.length === 0 ? (
         <Empty>No command{filters.length ? ' matches these filters' : ' yet'}.</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Commands">
-            <thead>
-              <tr>
-                <th scope="col">Command ID</th>
-                <th scope="col">Document</th>
-                <th scope="col">Status</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Done</th>
-                <th scope="col">Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {commands.data.map((c) => (
-                <tr key={c.CommandId} data-command-id={c.CommandId}>
-                  <th scope="row">
-                    <a href={`#/run-command?command=${encodeURIComponent(c.CommandId!)}`}>
-                      <code>{c.CommandId}</code>
-                    </a>
-                  </th>
-                  <td>{c.DocumentName}</td>
-                  <td>
-                    <StatusBadge status={c.Status} />
-                  </td>
-                  <td>
-                    <Time seconds={c.RequestedDateTime} />
-                  </td>
-                  <td class="targets">{targetsText(c)}</td>
-                  <td>
-                    {c.CompletedCount ?? 0}/{c.TargetCount ?? 0}
-                  </td>
-                  <td>{c.ErrorCount ?? 0}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Commands"
+          columns={['Command ID', 'Document', 'Status', 'Requested', 'Targets', 'Done', 'Errors']}
+        >
+          {commands.data.map((c) => (
+            <tr key={c.CommandId} data-command-id={c.CommandId}>
+              <th scope="row">
+                <a href={`#/run-command?command=${encodeURIComponent(c.CommandId!)}`}>
+                  <code>{c.CommandId}</code>
+                </a>
+              </th>
+              <td>{c.DocumentName}</td>
+              <td>
+                <StatusBadge status={c.Status} />
+              </td>
+              <td>
+                <Time seconds={c.RequestedDateTime} />
+              </td>
+              <td class="targets">{targetsText(c)}</td>
+              <td>
+                {c.CompletedCount ?? 0}/{c.TargetCount ?? 0}
+              </td>
+              <td>{c.ErrorCount ?? 0}</td>
+            </tr>
+          ))}
+        </Grid>
       )}
     </Section>
   );

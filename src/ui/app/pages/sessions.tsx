@@ -4,7 +4,17 @@
 // terminal ends the session (TerminateSession), as the plugin does on exit.
 import { useState } from 'preact/hooks';
 import { Status } from '../badges.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, Section, Time, useAction } from '../components.js';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Grid,
+  Loading,
+  Section,
+  Time,
+  useAction,
+} from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { usePoll } from '../poll.js';
@@ -30,65 +40,57 @@ function Sessions({ state }: { state: 'Active' | 'History' }) {
       ) : list.length === 0 ? (
         <Empty>{state === 'Active' ? 'No active session.' : 'No session has ended yet.'}</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label={`${state} sessions`}>
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Target</th>
-                <th scope="col">Status</th>
-                <th scope="col">Document</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Started</th>
-                <th scope="col">Ended</th>
-                {state === 'Active' ? (
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((s) => (
-                <tr key={s.SessionId} data-session-id={s.SessionId}>
-                  <th scope="row" class="mono">
-                    {s.SessionId}
-                  </th>
-                  <td>
-                    <code>{s.Target}</code>
-                  </td>
-                  <td class="session-status">
-                    <Status status={s.Status} />
-                  </td>
-                  <td>{s.DocumentName ?? <span class="muted">(shell)</span>}</td>
-                  <td class="clip owner" title={s.Owner}>
-                    {s.Owner}
-                  </td>
-                  <td>
-                    <Time seconds={s.StartDate} />
-                  </td>
-                  <td>
-                    <Time seconds={s.EndDate} />
-                  </td>
-                  {state === 'Active' ? (
-                    <td>
-                      <ConfirmButton
-                        label="Terminate"
-                        confirmLabel={`Terminate ${s.SessionId}`}
-                        disabled={terminate.busy}
-                        onConfirm={() =>
-                          void terminate
-                            .run(() => call('TerminateSession', { SessionId: s.SessionId! }))
-                            .then(sessions.refresh)
-                        }
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label={`${state} sessions`}
+          columns={[
+            'Session',
+            'Target',
+            'Status',
+            'Document',
+            'Owner',
+            'Started',
+            'Ended',
+            ...(state === 'Active' ? [<span class="visually-hidden">Actions</span>] : []),
+          ]}
+        >
+          {list.map((s) => (
+            <tr key={s.SessionId} data-session-id={s.SessionId}>
+              <th scope="row" class="mono">
+                {s.SessionId}
+              </th>
+              <td>
+                <code>{s.Target}</code>
+              </td>
+              <td class="session-status">
+                <Status status={s.Status} />
+              </td>
+              <td>{s.DocumentName ?? <span class="muted">(shell)</span>}</td>
+              <td class="clip owner" title={s.Owner}>
+                {s.Owner}
+              </td>
+              <td>
+                <Time seconds={s.StartDate} />
+              </td>
+              <td>
+                <Time seconds={s.EndDate} />
+              </td>
+              {state === 'Active' ? (
+                <td>
+                  <ConfirmButton
+                    label="Terminate"
+                    confirmLabel={`Terminate ${s.SessionId}`}
+                    disabled={terminate.busy}
+                    onConfirm={() =>
+                      void terminate
+                        .run(() => call('TerminateSession', { SessionId: s.SessionId! }))
+                        .then(sessions.refresh)
+                    }
+                  />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </Grid>
       )}
     </>
   );

@@ -6,7 +6,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Output } from '../api.js';
 import { Status } from '../badges.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, Section, Time, useAction } from '../components.js';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Grid,
+  Loading,
+  Section,
+  Time,
+  useAction,
+} from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
 import { ParameterFields, parametersOf, parseTargets, targetsText } from '../parameter-form.js';
@@ -120,44 +130,33 @@ function Executions({ associationId }: { associationId: string }) {
       ) : list.length === 0 ? (
         <Empty>This association has not run yet.</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="grid" aria-label="Association executions">
-            <thead>
-              <tr>
-                <th scope="col">Execution</th>
-                <th scope="col">Version</th>
-                <th scope="col">Status</th>
-                <th scope="col">Detail</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((e) => (
-                <tr
-                  key={e.ExecutionId}
-                  data-execution-id={e.ExecutionId}
-                  aria-current={e.ExecutionId === executionId ? 'true' : undefined}
-                >
-                  <th scope="row">
-                    <button type="button" class="link-button mono" onClick={() => setChosen(e.ExecutionId)}>
-                      {e.ExecutionId}
-                    </button>
-                  </th>
-                  <td>{e.AssociationVersion}</td>
-                  <td class="execution-status">
-                    <Status status={e.Status} />
-                  </td>
-                  <td>{e.DetailedStatus}</td>
-                  <td>{e.ResourceCountByStatus}</td>
-                  <td>
-                    <Time seconds={e.CreatedTime} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Grid
+          label="Association executions"
+          columns={['Execution', 'Version', 'Status', 'Detail', 'Targets', 'Created']}
+        >
+          {list.map((e) => (
+            <tr
+              key={e.ExecutionId}
+              data-execution-id={e.ExecutionId}
+              aria-current={e.ExecutionId === executionId ? 'true' : undefined}
+            >
+              <th scope="row">
+                <button type="button" class="link-button mono" onClick={() => setChosen(e.ExecutionId)}>
+                  {e.ExecutionId}
+                </button>
+              </th>
+              <td>{e.AssociationVersion}</td>
+              <td class="execution-status">
+                <Status status={e.Status} />
+              </td>
+              <td>{e.DetailedStatus}</td>
+              <td>{e.ResourceCountByStatus}</td>
+              <td>
+                <Time seconds={e.CreatedTime} />
+              </td>
+            </tr>
+          ))}
+        </Grid>
       )}
       {executionId ? (
         <>
@@ -347,34 +346,28 @@ export function StateManagerPage({ params }: PageProps) {
         ) : list.length === 0 ? (
           <Empty>No association yet. Create one to apply a Command document on a schedule.</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="grid" aria-label="Associations">
-              <thead>
-                <tr>
-                  <th scope="col">Association</th>
-                  <th scope="col">Document</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Targets</th>
-                  <th scope="col">Last execution</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((a) => (
-                  <AssociationRow
-                    key={a.AssociationId}
-                    association={a}
-                    selected={a.AssociationId === selected}
-                    onChanged={associations.refresh}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Grid
+            label="Associations"
+            columns={[
+              'Association',
+              'Document',
+              'Status',
+              'Schedule',
+              'Targets',
+              'Last execution',
+              'Version',
+              <span class="visually-hidden">Actions</span>,
+            ]}
+          >
+            {list.map((a) => (
+              <AssociationRow
+                key={a.AssociationId}
+                association={a}
+                selected={a.AssociationId === selected}
+                onChanged={associations.refresh}
+              />
+            ))}
+          </Grid>
         )}
       </Section>
       {selected ? <Executions key={selected} associationId={selected} /> : null}
