@@ -12,6 +12,7 @@ import {
   type StartSessionCommandInput,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerExec } from './commands-helpers.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 import { advanceClock } from './support/server.js';
 import { SessionClient } from './support/session-client.js';
@@ -46,21 +47,9 @@ describe.skipIf(!hasDocker)('command sessions and preferences (real containers)'
     return Sessions?.find((s) => s.SessionId === sessionId);
   }
 
-  /** Runs a command as root in the instance's container (docker exec); answers its output. */
-  async function inContainer(script: string): Promise<string> {
-    const container = server.docker.getContainer(server.instances[0]!.containerId);
-    const exec = await container.exec({
-      Cmd: ['/bin/sh', '-c', script],
-      User: 'root',
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => stream.on('end', resolve));
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  /** Runs a command in the instance's container (docker exec, as the image's user: root). */
+  const inContainer = (script: string): Promise<string> =>
+    dockerExec(server.docker, server.instances[0]!.containerId, ['/bin/sh', '-c', script]);
 
   /** Creates or updates the account's Session Manager preferences. */
   async function preferences(inputs: Record<string, unknown>): Promise<void> {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerDialer, relayConnect } from '../src/sessions/port/dial.js';
 import type { TargetConnection } from '../src/sessions/port/relay.js';
+import { dockerExec } from './commands-helpers.js';
 import { createTestInstance, removeFleet, requireDocker } from './support/docker.js';
 
 const hasDocker = await requireDocker('port forwarding');
@@ -108,20 +109,11 @@ describe.skipIf(!hasDocker)('port backend: reaching a real container', () => {
     connection.close();
     const deadline = Date.now() + 5000;
     for (;;) {
-      const exec = await docker.getContainer(containerId).exec({
-        Cmd: [
-          '/bin/sh',
-          '-c',
-          'ps -eo args | grep -c "[S]SM_LOCAL_PORT_RELAY\\|[s]sm-local-port-relay" || true',
-        ],
-        AttachStdout: true,
-      });
-      const stream = await exec.start({});
-      const out = await new Promise<string>((resolve) => {
-        let text = '';
-        stream.on('data', (d: Buffer) => (text += d.toString()));
-        stream.on('end', () => resolve(text));
-      });
+      const out = await dockerExec(docker, containerId, [
+        '/bin/sh',
+        '-c',
+        'ps -eo args | grep -c "[S]SM_LOCAL_PORT_RELAY\\|[s]sm-local-port-relay" || true',
+      ]);
       if (/(^|\D)0\s*$/.test(out.replace(/[^\x20-\x7e\n]/g, ''))) break;
       if (Date.now() > deadline) throw new Error(`relay still running: ${out}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -13,7 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION_FOR_SESSIONS } from '../src/sessions/model.js';
-import { runShell, settled } from './commands-helpers.js';
+import { dockerExec, runShell, settled } from './commands-helpers.js';
 import { startDockerTestServer, requireDocker, type DockerTestServer } from './support/docker.js';
 import { SessionClient, type SessionClientOptions } from './support/session-client.js';
 
@@ -67,17 +67,10 @@ describe.skipIf(!hasDocker)('port forwarding sessions (real container)', () => {
 
   /** The SHA-256 of /srv/www/big.bin, as the instance computes it. */
   async function bigFileDigest(): Promise<string> {
-    const container = server.docker.getContainer(server.instances[0]!.containerId);
-    const exec = await container.exec({
-      Cmd: ['sha256sum', '/srv/www/big.bin'],
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    let said = '';
-    stream.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
-    await new Promise((resolve) => stream.on('end', resolve));
-    // (The exec's output comes in the engine's multiplexed frames: a header before the line.)
+    const said = await dockerExec(server.docker, server.instances[0]!.containerId, [
+      'sha256sum',
+      '/srv/www/big.bin',
+    ]);
     const digest = /([0-9a-f]{64}) {2}\/srv/.exec(said)?.[1];
     if (!digest) throw new Error(`no digest in ${JSON.stringify(said)}`);
     return digest;

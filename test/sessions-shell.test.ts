@@ -8,6 +8,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerExec } from './commands-helpers.js';
 import { requireDocker, startDockerTestServer, type DockerTestServer } from './support/docker.js';
 import { advanceClock } from './support/server.js';
 import { PayloadType } from '../src/sessions/channel/codec.js';
@@ -46,15 +47,8 @@ describe.skipIf(!hasDocker)('shell sessions (real containers)', () => {
   }
 
   /** `ps` of the instance's container, through docker exec. */
-  async function ps(): Promise<string> {
-    const container = server.docker.getContainer(server.instances[0]!.containerId);
-    const exec = await container.exec({ Cmd: ['ps', '-eo', 'pid,user,args'], AttachStdout: true });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise((resolve) => stream.on('end', resolve));
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  const ps = (): Promise<string> =>
+    dockerExec(server.docker, server.instances[0]!.containerId, ['ps', '-eo', 'pid,user,args']);
 
   async function state(sessionId: string, State: 'Active' | 'History') {
     const { Sessions } = await ssm.send(new DescribeSessionsCommand({ State }));
