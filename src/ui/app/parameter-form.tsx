@@ -1,9 +1,13 @@
 // A document's parameters as form fields (from DescribeDocument), for every page that starts
 // something with a document: Run Command's SendCommand, State Manager's new association and
 // Automation's new execution. Values go to the API as SendCommand takes them (parameterValue): lists
-// of strings, an empty field meaning the document's default.
+// of strings, an empty field meaning the document's default. useDocumentChoice and DocumentSelect are
+// the document those forms start it with.
+import { useEffect, useState } from 'preact/hooks';
 import type { Output } from './api.js';
 import { Empty, Field, Loading } from './components.js';
+import { useConsole } from './context.js';
+import { usePoll, type Polled } from './poll.js';
 
 export type DocumentParameter = NonNullable<
   NonNullable<Output<'DescribeDocument'>['Document']>['Parameters']
@@ -136,4 +140,95 @@ export function parseTargets(text: string): { Key: string; Values: string[] }[] 
 /** Targets as one line each: "tag:Role=web,db". */
 export function targetsText(targets: { Key?: string; Values?: string[] }[] | undefined): string {
   return (targets ?? []).map((t) => `${t.Key}=${(t.Values ?? []).join(',')}`).join('; ');
+}
+
+export interface DocumentChoice<Name extends string | undefined> {
+  /** The account's documents of the type (ListDocuments). */
+  documents: Polled<NonNullable<Output<'ListDocuments'>['DocumentIdentifiers']>>;
+  documentName: Name;
+  choose(name: string): void;
+  /** DescribeDocument of the chosen one. */
+  described: Polled<Output<'DescribeDocument'> | undefined>;
+  /** Its parameters; undefined until DescribeDocument answers. */
+  parameters: DocumentParameter[] | undefined;
+  /** What was typed for its parameters (cleared when another document is chosen). */
+  values: Record<string, string>;
+  setValues(values: Record<string, string>): void;
+}
+
+/**
+ * The document a form starts something with: the account's documents of `type`, the one chosen
+ * (`initial` until the user chooses; without one, the first listed), its DescribeDocument and the
+ * values typed for its parameters. `refreshMs`: how often the list is read again (false: once).
+ */
+export function useDocumentChoice(
+  type: 'Command' | 'Automation',
+  initial: string,
+  refreshMs?: number | false,
+): DocumentChoice<string>;
+export function useDocumentChoice(
+  type: 'Command' | 'Automation',
+  initial?: undefined,
+  refreshMs?: number | false,
+): DocumentChoice<string | undefined>;
+export function useDocumentChoice(
+  type: 'Command' | 'Automation',
+  initial?: string,
+  refreshMs: number | false = false,
+): DocumentChoice<string | undefined> {
+  const { call, all } = useConsole();
+  const documents = usePoll(
+    (signal) =>
+      all(
+        'ListDocuments',
+        { Filters: [{ Key: 'DocumentType', Values: [type] }], MaxResults: 50 },
+        (page) => page.DocumentIdentifiers,
+        signal,
+      ),
+    [type],
+    refreshMs,
+  );
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const documentName = picked ?? initial ?? documents.data?.[0]?.Name;
+  const described = usePoll(
+    async (signal) => (documentName ? call('DescribeDocument', { Name: documentName }, signal) : undefined),
+    [documentName],
+    false,
+  );
+  const [values, setValues] = useState<Record<string, string>>({});
+  useEffect(() => setValues({}), [documentName]);
+  return {
+    documents,
+    documentName,
+    choose: setPicked,
+    described,
+    parameters: described.data?.Document?.Parameters,
+    values,
+    setValues,
+  };
+}
+
+/** The document field of such a form: the listed documents (the chosen one alone while they load). */
+export function DocumentSelect({
+  label,
+  choice,
+}: {
+  label: string;
+  choice: DocumentChoice<string | undefined>;
+}) {
+  const { documents, documentName, choose } = choice;
+  const names = documents.data?.map((d) => d.Name!) ?? (documentName ? [documentName] : []);
+  return (
+    <Field label={label}>
+      {(p) => (
+        <select {...p} value={documentName ?? ''} onChange={(e) => choose(e.currentTarget.value)}>
+          {names.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 }

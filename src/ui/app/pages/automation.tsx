@@ -22,7 +22,7 @@ import {
 } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
-import { ParameterFields, parametersOf } from '../parameter-form.js';
+import { DocumentSelect, ParameterFields, parametersOf, useDocumentChoice } from '../parameter-form.js';
 import { usePoll } from '../poll.js';
 import {
   executionGraph,
@@ -295,31 +295,11 @@ function ExecutionView({ executionId }: { executionId: string }) {
 }
 
 function StartExecution() {
-  const { call, all, navigate } = useConsole();
-  const documents = usePoll(
-    (signal) =>
-      all(
-        'ListDocuments',
-        { Filters: [{ Key: 'DocumentType', Values: ['Automation'] }], MaxResults: 50 },
-        (page) => page.DocumentIdentifiers,
-        signal,
-      ),
-    [],
-    10_000,
-  );
-  const names = (documents.data ?? []).map((d) => d.Name!);
-  const [picked, setPicked] = useState<string | undefined>(undefined);
-  const documentName = picked ?? names[0];
-  const described = usePoll(
-    async (signal) => (documentName ? call('DescribeDocument', { Name: documentName }, signal) : undefined),
-    [documentName],
-    false,
-  );
-  const [values, setValues] = useState<Record<string, string>>({});
-  useEffect(() => setValues({}), [documentName]);
+  const { call, navigate } = useConsole();
+  const choice = useDocumentChoice('Automation', undefined, 10_000);
+  const { documents, documentName, described, parameters, values, setValues } = choice;
   const start = useAction();
-  const parameters = described.data?.Document?.Parameters;
-  if (documents.data && names.length === 0)
+  if (documents.data && documents.data.length === 0)
     return (
       <Empty>No Automation runbook in this account (CreateDocument with DocumentType Automation).</Empty>
     );
@@ -339,17 +319,7 @@ function StartExecution() {
       }}
     >
       <div class="form-grid">
-        <Field label="Runbook">
-          {(p) => (
-            <select {...p} value={documentName ?? ''} onChange={(e) => setPicked(e.currentTarget.value)}>
-              {names.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DocumentSelect label="Runbook" choice={choice} />
       </div>
       <ErrorNote error={documents.error ?? described.error} context="Runbook" />
       {documentName ? (

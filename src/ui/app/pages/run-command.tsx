@@ -18,7 +18,7 @@ import {
 } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
-import { ParameterFields, parametersOf } from '../parameter-form.js';
+import { DocumentSelect, ParameterFields, parametersOf, useDocumentChoice } from '../parameter-form.js';
 import { usePoll } from '../poll.js';
 
 type Command = NonNullable<Output<'ListCommands'>['Commands']>[number];
@@ -36,29 +36,13 @@ const COMMAND_STATUSES = [
 
 function SendCommandForm({ initialDocument }: { initialDocument: string | null }) {
   const { call, all, navigate } = useConsole();
-  const documents = usePoll(
-    (signal) =>
-      all(
-        'ListDocuments',
-        { Filters: [{ Key: 'DocumentType', Values: ['Command'] }], MaxResults: 50 },
-        (page) => page.DocumentIdentifiers,
-        signal,
-      ),
-    [],
-    false,
-  );
-  const [documentName, setDocumentName] = useState(initialDocument ?? 'AWS-RunShellScript');
-  const described = usePoll(
-    (signal) => call('DescribeDocument', { Name: documentName }, signal),
-    [documentName],
-    false,
-  );
+  const choice = useDocumentChoice('Command', initialDocument ?? 'AWS-RunShellScript');
+  const { documents, documentName, described, values, setValues } = choice;
   const instances = usePoll(
     (signal) =>
       all('DescribeInstanceInformation', { MaxResults: 50 }, (page) => page.InstanceInformationList, signal),
     [],
   );
-  const [values, setValues] = useState<Record<string, string>>({});
   const [targetMode, setTargetMode] = useState<'tag' | 'instances'>('tag');
   const [tagKey, setTagKey] = useState('');
   const [tagValues, setTagValues] = useState('');
@@ -66,12 +50,11 @@ function SendCommandForm({ initialDocument }: { initialDocument: string | null }
   const [comment, setComment] = useState('');
   const send = useAction();
 
-  useEffect(() => setValues({}), [documentName]);
   useEffect(() => {
-    if (initialDocument) setDocumentName(initialDocument);
+    if (initialDocument) choice.choose(initialDocument);
   }, [initialDocument]);
 
-  const parameters = described.data?.Document?.Parameters ?? [];
+  const parameters = choice.parameters ?? [];
   const onlineInstances = (instances.data ?? []).filter((i) => i.PingStatus === 'Online');
 
   const submit = (event: Event) => {
@@ -105,17 +88,7 @@ function SendCommandForm({ initialDocument }: { initialDocument: string | null }
   return (
     <form class="send-form" aria-label="Send a command" onSubmit={submit}>
       <div class="form-grid">
-        <Field label="Document">
-          {(p) => (
-            <select {...p} value={documentName} onChange={(e) => setDocumentName(e.currentTarget.value)}>
-              {(documents.data ?? [{ Name: documentName }]).map((d) => (
-                <option key={d.Name} value={d.Name}>
-                  {d.Name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DocumentSelect label="Document" choice={choice} />
         <Field label="Comment">
           {(p) => (
             <input

@@ -3,7 +3,7 @@
 // (DescribeAssociationExecutionTargets, each linking to the Run Command command that holds its
 // output); a new association from a Command document and its parameters (CreateAssociation), apply
 // now (StartAssociationsOnce) and delete (DeleteAssociation). Polled, so a run shows as it happens.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Output } from '../api.js';
 import { Status } from '../badges.js';
 import {
@@ -19,7 +19,14 @@ import {
 } from '../components.js';
 import { useConsole } from '../context.js';
 import type { PageProps } from '../pages.js';
-import { ParameterFields, parametersOf, parseTargets, targetsText } from '../parameter-form.js';
+import {
+  DocumentSelect,
+  ParameterFields,
+  parametersOf,
+  parseTargets,
+  targetsText,
+  useDocumentChoice,
+} from '../parameter-form.js';
 import { usePoll } from '../poll.js';
 
 type Association = NonNullable<Output<'ListAssociations'>['Associations']>[number];
@@ -219,31 +226,13 @@ function Executions({ associationId }: { associationId: string }) {
 }
 
 function CreateAssociation({ onCreated }: { onCreated: (id: string) => void }) {
-  const { call, all } = useConsole();
-  const documents = usePoll(
-    (signal) =>
-      all(
-        'ListDocuments',
-        { Filters: [{ Key: 'DocumentType', Values: ['Command'] }], MaxResults: 50 },
-        (page) => page.DocumentIdentifiers,
-        signal,
-      ),
-    [],
-    false,
-  );
-  const [documentName, setDocumentName] = useState('AWS-RunShellScript');
-  const described = usePoll(
-    (signal) => call('DescribeDocument', { Name: documentName }, signal),
-    [documentName],
-    false,
-  );
+  const { call } = useConsole();
+  const choice = useDocumentChoice('Command', 'AWS-RunShellScript');
+  const { documents, documentName, described, parameters, values, setValues } = choice;
   const [name, setName] = useState('');
   const [targets, setTargets] = useState('InstanceIds=*');
   const [schedule, setSchedule] = useState('rate(30 minutes)');
-  const [values, setValues] = useState<Record<string, string>>({});
   const create = useAction();
-  useEffect(() => setValues({}), [documentName]);
-  const parameters = described.data?.Document?.Parameters;
   return (
     <form
       aria-label="New association"
@@ -262,17 +251,7 @@ function CreateAssociation({ onCreated }: { onCreated: (id: string) => void }) {
       }}
     >
       <div class="form-grid">
-        <Field label="Document">
-          {(p) => (
-            <select {...p} value={documentName} onChange={(e) => setDocumentName(e.currentTarget.value)}>
-              {(documents.data ?? [{ Name: documentName }]).map((d) => (
-                <option key={d.Name} value={d.Name}>
-                  {d.Name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DocumentSelect label="Document" choice={choice} />
         <Field label="Association name" hint="optional">
           {(p) => <input {...p} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>
